@@ -1,0 +1,1 @@
+"""Integrity risk analytics on customs declaration data. Never imports Django."""

@@ -1,0 +1,37 @@
+"""The REST API root: one NinjaAPI that each app adds its router to, documented by OpenAPI."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from arusha import __version__
+from arusha.core.api import router as core_router
+from arusha.core.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer ar_…` with a personal token from the account page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Arusha API",
+    version=__version__,
+    description=(
+        "The integrity platform's REST API. Authenticate with a personal token "
+        "(Authorization: Bearer …) created on your account page, or with your browser session."
+    ),
+    auth=[TokenAuth(), django_auth],
+    throttle=[AnonRateThrottle(settings.API_RATE_ANON), AuthRateThrottle(settings.API_RATE_USER)],
+    urls_namespace="api",
+)
+api.add_router("/", core_router)

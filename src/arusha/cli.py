@@ -1,0 +1,108 @@
+"""The `arusha` command: a thin front over Django's management commands and the libraries.
+
+Examples:
+    arusha demo                      # migrate, load the demo data, serve on 127.0.0.1:8000
+    arusha serve --port 8080         # serve the platform with a production WSGI server
+    arusha manage verify_audit       # any Django management command
+    arusha analytics --help          # integrity risk analytics on declaration data
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arusha.settings")
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int, threads: int) -> int:
+    """Serve the platform with waitress (pure Python, runs wherever Python does)."""
+    _django_setup()
+    from waitress import serve as waitress_serve
+
+    from arusha.wsgi import application
+
+    print(f"Arusha is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="arusha")
+    return 0
+
+
+def demo(host: str, port: int, threads: int, serve_after: bool) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    if not serve_after:
+        return 0
+    return serve(host, port, threads)
+
+
+def manage(args: Sequence[str]) -> int:
+    _django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["arusha manage", *args])
+    return 0
+
+
+def analytics(args: Sequence[str]) -> int:
+    try:
+        from arusha.analytics.cli import main as analytics_main
+    except ImportError as error:  # the analytics extra is part of the base install
+        print(f"arusha analytics is not available: {error}", file=sys.stderr)
+        return 2
+    return analytics_main(list(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arusha",
+        description="Arusha, the integrity platform for Customs and its private-sector partners.",
+        epilog="Example: arusha demo --port 8000",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in [
+        ("demo", "migrate, load the demo data and serve (example: arusha demo)"),
+        ("serve", "serve the platform (example: arusha serve --host 0.0.0.0 --port 8000)"),
+    ]:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+        sub.add_argument("--threads", type=int, default=8)
+        if name == "demo":
+            sub.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
+    commands.add_parser(
+        "manage",
+        help="run a Django management command (example: arusha manage verify_audit)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "analytics",
+        help="integrity risk analytics (example: arusha analytics --help)",
+        add_help=False,
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "manage":
+        return manage(args[1:])
+    if args and args[0] == "analytics":
+        return analytics(args[1:])
+    parsed = build_parser().parse_args(args)
+    if parsed.command == "serve":
+        return serve(parsed.host, parsed.port, parsed.threads)
+    return demo(parsed.host, parsed.port, parsed.threads, serve_after=not parsed.no_serve)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

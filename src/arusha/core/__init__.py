@@ -1,0 +1,1 @@
+"""Organisations, people, roles, access helpers, audit log and the shared interface."""

@@ -1,0 +1,44 @@
+"""Requests from people who must use a second factor go nowhere else until they have."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+OPEN_URL_NAMES = {"login", "logout", "two_factor_verify", "two_factor_setup", "set_language"}
+
+
+def needs_second_factor(user: object) -> bool:
+    """True when this signed-in user has not yet passed the second factor they must pass."""
+    if not getattr(user, "is_authenticated", False) or user.is_verified():  # type: ignore[attr-defined]
+        return False
+    return user.needs_two_factor() or user_has_device(user)  # type: ignore[attr-defined]
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: object, kwargs: object
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.url_name in OPEN_URL_NAMES:
+            return None
+        if request.path.startswith(("/static/", "/healthz")):
+            return None
+        if not needs_second_factor(request.user):
+            return None
+        if request.path.startswith("/api/"):
+            message = _("Confirm your second factor in the web interface first.")
+            return JsonResponse({"detail": message}, status=403)
+        target = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
+        return redirect(f"{reverse(target)}?next={request.get_full_path()}")

@@ -1,0 +1,1 @@
+"""Versioned, translatable question sets shared by assessments and surveys."""

@@ -1,0 +1,1 @@
+"""Anonymous reporting channel: intake surface and its cryptography."""

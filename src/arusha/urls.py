@@ -1,0 +1,35 @@
+"""URL map of the staff platform."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+from django_otp.admin import OTPAdminSite
+
+from arusha.api import api
+from arusha.core import account, views
+
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Arusha"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.logout, name="logout"),
+    path("account/", account.account, name="account"),
+    path("account/confirm/", account.reauth, name="reauth"),
+    path("account/2fa/setup/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/2fa/verify/", account.two_factor_verify, name="two_factor_verify"),
+    path("account/2fa/disable/", account.two_factor_disable, name="two_factor_disable"),
+    path("account/2fa/backup-codes/", account.backup_codes, name="backup_codes"),
+    path("account/tokens/", account.token_create, name="token_create"),
+    path("account/tokens/<uuid:code>/revoke/", account.token_revoke, name="token_revoke"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/<uuid:code>/", views.organisation_detail, name="organisation_detail"),
+    path("regions/<str:region>/", views.region_overview, name="region_overview"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
