@@ -54,8 +54,10 @@ lock:
 
 # Refresh translation catalogues (needs GNU gettext) and compile them.
 messages:
-	cd src/arusha && ../../$(BIN)/django-admin makemessages -l es -l fr -l pt --settings=arusha.settings
-	cd src/arusha && ../../$(BIN)/django-admin compilemessages --settings=arusha.settings
+	cd src/arusha && ARUSHA_VAR_DIR=../../var ../../$(BIN)/django-admin makemessages -l es -l fr -l pt \
+		--settings=arusha.settings --ignore "analytics/*" --no-obsolete
+	cd src/arusha && ARUSHA_VAR_DIR=../../var ../../$(BIN)/django-admin compilemessages \
+		--settings=arusha.settings --ignore "locale_vendor/*" 
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
