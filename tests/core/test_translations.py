@@ -15,7 +15,9 @@ LOCALE = Path(__file__).resolve().parents[2] / "src" / "arusha" / "locale"
 
 def _entries(po: Path) -> list[str]:
     text = po.read_text(encoding="utf-8")
-    return [block for block in text.split("\n\n") if "msgid" in block and not block.startswith("#~")]
+    return [
+        block for block in text.split("\n\n") if "msgid" in block and not block.startswith("#~")
+    ]
 
 
 def _untranslated(block: str) -> bool:
@@ -45,7 +47,9 @@ def test_the_compiled_catalogue_is_not_older_than_the_source(language: str) -> N
     ("language", "expected"),
     [("es", "Iniciar sesión en Arusha"), ("fr", "Se connecter"), ("pt", "Entrar")],
 )
-def test_the_sign_in_page_speaks_the_chosen_language(client: Any, language: str, expected: str) -> None:
+def test_the_sign_in_page_speaks_the_chosen_language(
+    client: Any, language: str, expected: str
+) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get(reverse("login")).text
     assert expected in page
