@@ -1,0 +1,1 @@
+"""Agreements with the private sector, their commitments, joint action plans and activities."""
