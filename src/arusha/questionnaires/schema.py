@@ -471,6 +471,10 @@ def _check_sentiment(holder: OptionSet | Question, options: list[Option], path: 
 def _check_question(questionnaire: Questionnaire, question: Question, path: str) -> list[str]:
     problems = []
     for field in sorted(question.model_fields_set & _FIELD_KINDS.keys()):
+        # A field left at its default (canonical JSON writes `integer: false` for every
+        # question) says nothing, so the stored canonical content parses again.
+        if getattr(question, field) == Question.model_fields[field].default:
+            continue
         if question.kind not in _FIELD_KINDS[field]:
             problems.append(f"{path}.{field}: not used by {question.kind} questions")
     if question.attribute and question.kind in ("maturity", "yes_no_evidence"):

@@ -1,0 +1,1 @@
+"""The Revised Arusha Declaration self-assessment: cycles, answers, review, results, risk map."""
