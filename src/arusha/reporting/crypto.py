@@ -538,3 +538,35 @@ def _unwrap_checked(bundle: HandlerKeyBundle, key: bytes, wrapped: bytes) -> Pri
     if not hmac.compare_digest(private_key.public_key.encode(), bundle.public_key):
         raise KeyUnlockFailed("the key bundle does not match its public key")
     return private_key
+
+
+# --- Secrets held between requests -------------------------------------------------------
+
+
+def new_session_key() -> bytes:
+    """A random key for an HttpOnly cookie: the server keeps only what is sealed under it."""
+    return random_bytes(KEY_BYTES)
+
+
+def seal_for_session(session_key: bytes, secret: bytes) -> bytes:
+    """Seal a secret (e.g. a recovery key waiting to be shown) under a cookie's session key.
+
+    The server stores the result in its session or cache; the cookie alone opens nothing, and
+    neither does a copy of the session store.
+    """
+    return bytes(SecretBox(session_key).encrypt(secret))
+
+
+def open_from_session(session_key: bytes, sealed: bytes) -> bytes:
+    """Open what ``seal_for_session`` sealed; raises ``DecryptionFailed``."""
+    return _secretbox_open(session_key, sealed, DecryptionFailed)
+
+
+def seal_key_for_session(session_key: bytes, private_key: PrivateKey) -> bytes:
+    """An unlocked handler or report key kept between requests, sealed under a cookie's key."""
+    return seal_for_session(session_key, private_key.encode())
+
+
+def open_key_from_session(session_key: bytes, sealed: bytes) -> PrivateKey:
+    """The private key sealed with ``seal_key_for_session``; raises ``DecryptionFailed``."""
+    return PrivateKey(open_from_session(session_key, sealed))
