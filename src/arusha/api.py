@@ -9,8 +9,11 @@ from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from arusha import __version__
+from arusha.assessments.api import router as assessments_router
 from arusha.core.api import router as core_router
 from arusha.core.models import ApiToken
+from arusha.partnerships.api import router as partnerships_router
+from arusha.questionnaires.api import router as questionnaires_router
 
 
 class TokenAuth(HttpBearer):
@@ -35,3 +38,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/partnerships", partnerships_router)
+api.add_router("/questionnaires", questionnaires_router)
+api.add_router("/", assessments_router)

@@ -98,9 +98,15 @@ INSTALLED_APPS = [
     "django_countries",
     "ninja",
     "arusha.core",
+    "arusha.partnerships",
+    "arusha.questionnaires",
+    "arusha.assessments",
+    "arusha.reporting",
 ]
 
 MIDDLEWARE = [
+    # First: strips the reporter's address and user agent from requests to the mounted intake.
+    "arusha.reporting.middleware.IntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -261,6 +267,31 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 if env_bool("ARUSHA_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
+# Anonymous reporting channel (docs/reporting.md). The receipt peppers live outside the database;
+# changing either one makes every existing receipt stop working.
+def _receipt_pepper(name: str, filename: str) -> str:
+    if name in os.environ or PRODUCTION:
+        return env_str(name)
+    from arusha.reporting.crypto import new_pepper, pepper_to_text
+
+    path = VAR_DIR / filename  # development and demo: generated once, like the secret key
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(pepper_to_text(new_pepper()))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+ARUSHA_RECEIPT_LOOKUP_PEPPER = _receipt_pepper(
+    "ARUSHA_RECEIPT_LOOKUP_PEPPER", "receipt_lookup_pepper"
+)
+ARUSHA_RECEIPT_UNLOCK_PEPPER = _receipt_pepper(
+    "ARUSHA_RECEIPT_UNLOCK_PEPPER", "receipt_unlock_pepper"
+)
+REPORTING_KDF = None  # None: crypto.PRODUCTION_KDF. Tests set a cheap KdfParams; never production.
+REPORTING_ATTACHMENT_MAX_BYTES = env_int("ARUSHA_REPORT_FILE_MAX_BYTES", 10 * 1024 * 1024)
+
 NINJA_PAGINATION_PER_PAGE = 50
 # Requests a minute the API answers per signed-in user and per anonymous client address.
 API_RATE_USER = env_str("ARUSHA_API_RATE_USER", "1200/m")
@@ -276,5 +307,7 @@ LOGGING = {
         # Request lines carry client addresses; Arusha keeps no access log of its own.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # Pillow logs EXIF values (GPS position, camera serial) at DEBUG while reading a photo.
+        "PIL": {"level": "INFO"},
     },
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from arusha.api import api
@@ -20,6 +20,7 @@ urlpatterns = [
     path("logout/", account.logout, name="logout"),
     path("account/", account.account, name="account"),
     path("account/confirm/", account.reauth, name="reauth"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/2fa/setup/", account.two_factor_setup, name="two_factor_setup"),
     path("account/2fa/verify/", account.two_factor_verify, name="two_factor_verify"),
     path("account/2fa/disable/", account.two_factor_disable, name="two_factor_disable"),
@@ -30,6 +31,12 @@ urlpatterns = [
     path("organisations/<uuid:code>/", views.organisation_detail, name="organisation_detail"),
     path("regions/<str:region>/", views.region_overview, name="region_overview"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("partnerships/", include("arusha.partnerships.urls")),
+    path("public/agreements/", include("arusha.partnerships.public_urls")),
+    path("assessments/", include("arusha.assessments.urls")),
+    path("reports/", include("arusha.reporting.urls")),
+    # The anonymous intake, also served alone on its own host by arusha.intake_wsgi.
+    path("report/", include("arusha.reporting.intake_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from arusha.reporting.crypto import new_pepper, pepper_to_text
+
 SECRET = "k3y-" + "production-secret-for-the-deploy-check-0123456789abcdef"
 
 
@@ -29,6 +31,8 @@ def _run(env: dict[str, str], *args: str, tmp_path: Path) -> subprocess.Complete
 
 def test_production_passes_the_deploy_check_without_warnings(tmp_path: Path) -> None:
     env = {
+        "ARUSHA_RECEIPT_LOOKUP_PEPPER": pepper_to_text(new_pepper()),
+        "ARUSHA_RECEIPT_UNLOCK_PEPPER": pepper_to_text(new_pepper()),
         "ARUSHA_ENV": "production",
         "ARUSHA_SECRET_KEY": SECRET,
         "ARUSHA_ALLOWED_HOSTS": "arusha.example.org",

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +28,13 @@ from arusha.core.models import ApiToken, User
 from arusha.core.reauth import mark_reauthenticated, reauth_required
 
 BACKUP_CODE_COUNT = 10
+
+# Sent with the password in clear after it was checked, so that an app whose keys are derived
+# from it (the reporting channel's handler keys) can unlock or rewrap them. Receivers must never
+# store or log the password. password_verified: request, user, password, response.
+# password_changed: request, user, old_password, new_password (inside the change's transaction).
+password_verified = Signal()
+password_changed = Signal()
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -54,6 +63,31 @@ class LoginView(auth_views.LoginView):
         user: User = self.request.user  # type: ignore[assignment]
         audit.record(user, "auth.login")
         _remember_language(response, user.preferred_language)
+        password = form.cleaned_data["password"]  # type: ignore[attr-defined]
+        password_verified.send(
+            LoginView, request=self.request, user=user, password=password, response=response
+        )
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: object) -> HttpResponse:
+        data = form.cleaned_data  # type: ignore[attr-defined]
+        user: User = self.request.user  # type: ignore[assignment]
+        with transaction.atomic():
+            response = super().form_valid(form)  # type: ignore[arg-type]
+            password_changed.send(
+                PasswordChangeView,
+                request=self.request,
+                user=user,
+                old_password=data["old_password"],
+                new_password=data["new_password1"],
+            )
+            audit.record(user, "account.password_changed", user)
+        messages.success(self.request, _("Your password was changed."))
         return response
 
 
