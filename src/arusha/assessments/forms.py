@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arusha.assessments.models import ALLOWED_EXTENSIONS, Answer, AnswerInput, IntegrityAction
+from arusha.assessments.models import Answer, AnswerInput, IntegrityAction
 from arusha.assessments.risks import Risk, RiskTreatment
 from arusha.core.models import Organisation, User
+from arusha.core.uploads import validate_document
 from arusha.questionnaires.schema import Question, Section
 
 NOTE = "__note"
@@ -122,8 +124,12 @@ class SectionForm(forms.Form):
         data = super().clean() or {}
         for question in self.section.questions:
             upload = data.get(question.code + FILE)
-            if upload and upload.name.rsplit(".", 1)[-1].lower() not in ALLOWED_EXTENSIONS:
-                self.add_error(question.code + FILE, _("This kind of file is not accepted."))
+            if not upload:
+                continue
+            try:
+                validate_document(upload)
+            except ValidationError as error:
+                self.add_error(question.code + FILE, error)
         return data
 
     def rows(self) -> list[dict[str, Any]]:

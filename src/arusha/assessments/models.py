@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from arusha.core import audit
 from arusha.core.key_factors import KeyFactor
 from arusha.core.models import Organisation, User
+from arusha.core.uploads import document_field
 from arusha.questionnaires.models import QuestionnaireVersion
 from arusha.questionnaires.scoring import (
     AnswerError,
@@ -31,12 +30,7 @@ from arusha.questionnaires.scoring import (
 )
 
 if TYPE_CHECKING:
-    from django.db.models.fields.files import FieldFile
-
     from arusha.questionnaires.schema import Questionnaire
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpg", "jpeg", "txt"]
 
 
 class AssessmentError(Exception):
@@ -61,17 +55,6 @@ class IncompleteAssessment(AssessmentError):
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
         super().__init__(", ".join(missing))
-
-
-def validate_upload_size(file: FieldFile) -> None:
-    if file.size and file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
-
-
-def evidence_path(instance: models.Model, filename: str) -> str:
-    # A random name: the original one may say more than it should.
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"assessments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -350,12 +333,7 @@ class EvidenceFile(models.Model):
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="evidence_files")
     question_code = models.CharField(_("question"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
-    document = models.FileField(
-        _("document"),
-        upload_to=evidence_path,
-        max_length=200,
-        validators=[FileExtensionValidator(ALLOWED_EXTENSIONS), validate_upload_size],
-    )
+    document = document_field(_("document"), "assessments", blank=False)
     uploaded_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

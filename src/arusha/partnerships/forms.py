@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from arusha.core.key_factors import KeyFactor
 from arusha.core.models import Organisation
+from arusha.core.uploads import MAX_UPLOAD_BYTES
 from arusha.partnerships.models import (
-    MAX_UPLOAD_BYTES,
     Action,
     Activity,
     Agreement,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,67 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from arusha.core import audit
 from arusha.core.key_factors import KeyFactor
 from arusha.core.models import Organisation, User, WcoRegion
+from arusha.core.uploads import document_field
 
 if TYPE_CHECKING:
-    from django.db.models.fields.files import FieldFile
-    from django.utils.functional import _StrOrPromise as StrOrPromise
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "png", "jpg", "jpeg"]
-
-
-def validate_upload_size(file: FieldFile) -> None:
-    if file.size and file.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
-
-
-_ZIP = (b"PK\x03\x04",)  # DOCX, XLSX and ODT are ZIP containers
-_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "docx": _ZIP,
-    "xlsx": _ZIP,
-    "odt": _ZIP,
-}
-
-
-def validate_upload_content(file: FieldFile) -> None:
-    """A new upload must start as files of its type do, so a renamed program is refused."""
-    if getattr(file, "_committed", True):
-        return  # already stored: it was checked when it came in
-    signatures = _SIGNATURES.get(PurePath(file.name or "").suffix.lower().lstrip("."))
-    if signatures is None:
-        return  # the extension validator reports it
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if not head.startswith(signatures):
-        raise ValidationError(
-            _("The file's content does not match its type."), code="content_mismatch"
-        )
-
-
-def upload_path(instance: models.Model, filename: str) -> str:
-    # A random name: the original one may say more than it should, and must not collide.
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"partnerships/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
-def document_field(label: StrOrPromise, blank: bool = True) -> models.FileField:
-    return models.FileField(
-        label,
-        upload_to=upload_path,
-        blank=blank,
-        max_length=200,
-        validators=[
-            FileExtensionValidator(ALLOWED_EXTENSIONS),
-            validate_upload_size,
-            validate_upload_content,
-        ],
-        help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPG; at most 20 MB."),
-    )
+    pass
 
 
 class Side(models.TextChoices):
@@ -145,7 +86,7 @@ class Agreement(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    signed_text = document_field(_("signed text"))
+    signed_text = document_field(_("signed text"), "partnerships")
     is_public = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -439,7 +380,7 @@ class Evidence(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     action = models.ForeignKey(Action, models.CASCADE, related_name="evidence")
     title = models.CharField(_("title"), max_length=200)
-    document = document_field(_("document"))
+    document = document_field(_("document"), "partnerships")
     link = models.URLField(_("link"), blank=True)
     added_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
