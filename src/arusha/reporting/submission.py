@@ -9,6 +9,7 @@ import binascii
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -51,6 +52,16 @@ class Submission:
     uploads: tuple[CleanUpload, ...] = ()
 
 
+# Hooks that name handlers who must not receive a new report's key (declared conflicts of
+# interest, registered by arusha.cases). Each gets the channel and the submission in memory and
+# returns user ids; the report is simply never sealed to them. Empty: every handler is granted.
+GRANT_EXCLUSIONS: list[Callable[[Channel, Submission], set[int]]] = []
+
+
+def excluded_handlers(channel: Channel, submission: Submission) -> set[int]:
+    return set().union(*(hook(channel, submission) for hook in GRANT_EXCLUSIONS))
+
+
 def peppers() -> tuple[bytes, bytes]:
     """The receipt peppers from the settings; raises ``ChannelNotReady`` if they are unusable."""
     try:
@@ -85,7 +96,12 @@ def submit(
     lookup_pepper, unlock_pepper = peppers()
     if not channel.is_ready():
         raise ChannelNotReady
-    handler_keys = {str(k.user_id): bytes(k.public_key) for k in channel.handler_keys()}
+    excluded = excluded_handlers(channel, submission)
+    handler_keys = {
+        str(k.user_id): bytes(k.public_key)
+        for k in channel.handler_keys()
+        if k.user_id not in excluded
+    }
     identity = submission.identity.encode() if submission.identity else None
     custodian_keys = {str(k.user_id): bytes(k.public_key) for k in channel.custodian_keys()}
     receipt = receipt or crypto.new_receipt()
