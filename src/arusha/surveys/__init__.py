@@ -1,0 +1,1 @@
+"""Private-sector integrity perception surveys: campaigns, unlinkable responses, results."""

@@ -1,0 +1,408 @@
+"""Results of a campaign, built from its responses with surveys.stats and always suppressed:
+response counts and rates per group; per question the distribution, mean (0-100) with its 95 %
+interval and the share of unfavourable answers; breakdowns by group and office; key factors
+beside the administration's own self-assessment; and comparison with an earlier campaign.
+
+Nothing here returns a figure for fewer than MIN_GROUP responses, directly or by subtraction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from arusha.assessments.models import Assessment
+from arusha.core.key_factors import KeyFactor
+from arusha.core.suppression import MIN_GROUP, suppress_counts, suppress_total
+from arusha.questionnaires.schema import Question, Questionnaire
+from arusha.questionnaires.scoring import (
+    Answer,
+    is_unfavourable,
+    normalise_answer,
+    question_score,
+)
+from arusha.surveys import stats
+from arusha.surveys.models import (
+    GROUP_QUESTION,
+    OFFICE_QUESTION,
+    Campaign,
+    Invitation,
+    Response,
+    TargetGroup,
+)
+
+NOT_STATED = ""
+
+
+@dataclass
+class GroupRow:
+    code: str
+    label: str
+    responses: int | None
+    invited: int | None = None
+    rate: float | None = None
+
+
+@dataclass
+class OptionRow:
+    code: str
+    label: str
+    count: int | None
+    sentiment: str  # "favourable", "unfavourable" or ""
+
+
+@dataclass
+class LabelledCell:
+    label: str
+    cell: stats.Cell
+
+
+@dataclass
+class QuestionResult:
+    code: str
+    text: str
+    section: str
+    key_factor: int | None
+    n: int | None
+    options: list[OptionRow]
+    mean: stats.MeanCI | None  # on 0..100
+    unfavourable: stats.Share | None
+    by_group: list[LabelledCell] = field(default_factory=list)
+    by_office: list[LabelledCell] = field(default_factory=list)
+
+    @property
+    def has_sentiment(self) -> bool:
+        return any(o.sentiment for o in self.options)
+
+
+@dataclass
+class FactorRow:
+    key_factor: int
+    label: str
+    perception: stats.MeanCI | None  # 0..100, None when suppressed
+    self_assessment: float | None  # 0..100
+
+    @property
+    def gap(self) -> float | None:
+        if self.perception is None or self.self_assessment is None:
+            return None
+        return self.self_assessment - self.perception.mean
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    total: int | None
+    invited: int
+    invitations_used: int | None
+    response_rate: float | None
+    groups: list[GroupRow]
+    questions: list[QuestionResult]
+    factors: list[FactorRow]
+    assessment: Assessment | None
+    min_group: int = MIN_GROUP
+
+    @property
+    def suppressed(self) -> bool:
+        return self.total is None
+
+
+def _percent(values: list[float]) -> list[float]:
+    return [100 * v for v in values]
+
+
+def _group_label(code: str) -> str:
+    if code == NOT_STATED:
+        return _("Not stated")
+    return str(dict(TargetGroup.choices).get(code, _("Other")))
+
+
+def _answer_of(response: Response, code: str) -> Any:
+    return response.answers.get(code, response.attributes.get(code))
+
+
+def campaign_results(campaign: Campaign, language: str) -> CampaignResults:
+    questionnaire = campaign.questionnaire_version.questionnaire()
+    responses = list(Response.objects.of(campaign))
+    total = suppress_total(len(responses))
+    invitations = Invitation.objects.filter(campaign=campaign)
+    invited = invitations.count()
+    assessment = latest_self_assessment(campaign)
+    if total is None or not responses:
+        return CampaignResults(campaign, total, invited, None, None, [], [], [], assessment)
+    offices = dict(campaign.office_options()) | dict(
+        campaign.organisation.offices.values_list("code", "name")
+    )
+    groups = _groups(responses, invitations)
+    questions = [
+        _question(section.title.get(language), section.key_factor, q, responses, language, offices)
+        for section, q in questionnaire.iter_questions()
+        if not q.attribute and q.kind in ("single_choice", "multiple_choice")
+    ]
+    by_invitation = sum(1 for r in responses if r.via == Response.Via.INVITATION)
+    used = suppress_total(by_invitation)
+    rate = by_invitation / invited if invited and used is not None else None
+    return CampaignResults(
+        campaign,
+        total,
+        invited,
+        used,
+        rate,
+        groups,
+        questions,
+        factor_rows(questionnaire, responses, assessment),
+        assessment,
+    )
+
+
+def _group_of(response: Response) -> str:
+    return str(response.attributes.get(GROUP_QUESTION) or NOT_STATED)
+
+
+def _groups(responses: list[Response], invitations: Any) -> list[GroupRow]:
+    counts: dict[str, int] = defaultdict(int)
+    by_invitation: dict[str, int] = defaultdict(int)
+    for response in responses:
+        counts[_group_of(response)] += 1
+        if response.via == Response.Via.INVITATION:
+            by_invitation[_group_of(response)] += 1
+    invited: dict[str, int] = defaultdict(int)
+    for group in invitations.exclude(group="").values_list("group", flat=True):
+        invited[group] += 1
+    order = [*TargetGroup.values, *sorted(set(counts) - set(TargetGroup.values))]
+    shown = suppress_counts({code: counts.get(code, 0) for code in order})
+    shown_invited = suppress_counts({code: by_invitation.get(code, 0) for code in order})
+    rows = []
+    for code in order:
+        if not counts.get(code) and not invited.get(code):
+            continue
+        answered = shown_invited[code]
+        rate = answered / invited[code] if invited.get(code) and answered is not None else None
+        rows.append(GroupRow(code, _group_label(code), shown[code], invited.get(code), rate))
+    return rows
+
+
+def _question(
+    section: str,
+    key_factor: int | None,
+    question: Question,
+    responses: list[Response],
+    language: str,
+    offices: dict[str, str],
+) -> QuestionResult:
+    chosen: list[str] = []
+    answered = 0
+    scores: dict[str, list[float]] = defaultdict(list)
+    flags: dict[str, list[bool]] = defaultdict(list)
+    by_office_scores: dict[str, list[float]] = defaultdict(list)
+    by_office_flags: dict[str, list[bool]] = defaultdict(list)
+    all_scores: list[float] = []
+    all_flags: list[bool] = []
+    for response in responses:
+        raw = _answer_of(response, question.code)
+        if raw is None or raw == [] or raw == "":
+            continue
+        # Stored answers were normalised when they were submitted.
+        answer = Answer(value=tuple(raw) if isinstance(raw, list) else raw)
+        answered += 1
+        chosen += [raw] if isinstance(raw, str) else list(raw)
+        group = _group_of(response)
+        office = str(response.attributes.get(OFFICE_QUESTION) or NOT_STATED)
+        score = _fast_score(question, raw)
+        if score is not None:
+            all_scores.append(100 * score)
+            scores[group].append(100 * score)
+            by_office_scores[office].append(100 * score)
+        flag = is_unfavourable(question, answer)
+        if flag is not None:
+            all_flags.append(flag)
+            flags[group].append(flag)
+            by_office_flags[office].append(flag)
+    codes = [o.code for o in question.choices]
+    counts, n = stats.suppressed_distribution(stats.distribution(chosen, codes))
+    if question.kind == "multiple_choice":
+        n = suppress_total(answered)
+        counts = (
+            dict.fromkeys(codes)
+            if n is None
+            else suppress_counts(stats.distribution(chosen, codes))
+        )
+    options = [
+        OptionRow(o.code, o.label.get(language), counts[o.code], _sentiment(question, o.code))
+        for o in question.choices
+    ]
+    visible = n is not None
+    return QuestionResult(
+        question.code,
+        question.text.get(language),
+        section,
+        key_factor,
+        n,
+        options,
+        stats.mean_ci(all_scores) if visible and len(all_scores) >= MIN_GROUP else None,
+        stats.guarded_share(all_flags) if visible else None,
+        _labelled(stats.breakdown(scores, flags), _group_label) if visible else [],
+        _labelled(
+            stats.breakdown(by_office_scores, by_office_flags),
+            lambda code: offices.get(code, code) if code else _("Not stated"),
+        )
+        if visible
+        else [],
+    )
+
+
+def _sentiment(question: Question, code: str) -> str:
+    if code in question.favourable_codes:
+        return "favourable"
+    if code in question.unfavourable_codes:
+        return "unfavourable"
+    return ""
+
+
+def _labelled(cells: list[stats.Cell], label: Any) -> list[LabelledCell]:
+    return [LabelledCell(label(str(cell.key)), cell) for cell in cells]
+
+
+def _scored_by_factor(questionnaire: Questionnaire) -> dict[int, list[Question]]:
+    by_factor: dict[int, list[Question]] = defaultdict(list)
+    for section, question in questionnaire.iter_questions():
+        if section.key_factor is not None and question.is_scored:
+            by_factor[section.key_factor].append(question)
+    return by_factor
+
+
+def _fast_score(question: Question, raw: Any) -> float | None:
+    """question_score for a stored (already normalised) answer; single choices, the bulk of a
+    survey, are looked up directly rather than through exact fractions."""
+    if raw is None:
+        return None
+    if question.kind == "single_choice" and isinstance(raw, str):
+        option = question.choice(raw)
+        return None if option is None or option.score is None else float(option.score)
+    score = question_score(question, normalise_answer(question, raw))
+    return None if score is None else float(score)
+
+
+def factor_scores(
+    questionnaire: Questionnaire, responses: list[Response]
+) -> dict[int, list[float]]:
+    """Each respondent's 0..100 favourability score per key factor: the weighted mean of the
+    factor's scored questions they answered with a score, as score_answers computes it."""
+    by_factor = _scored_by_factor(questionnaire)
+    values: dict[int, list[float]] = defaultdict(list)
+    for response in responses:
+        for kf, questions in by_factor.items():
+            total = weight = 0.0
+            for question in questions:
+                score = _fast_score(question, response.answers.get(question.code))
+                if score is not None:
+                    total += question.weight * score
+                    weight += question.weight
+            if weight:
+                values[kf].append(100 * total / weight)
+    return values
+
+
+def factor_rows(
+    questionnaire: Questionnaire, responses: list[Response], assessment: Assessment | None
+) -> list[FactorRow]:
+    values = factor_scores(questionnaire, responses)
+    own = assessment.key_factor_scores() if assessment else {}
+    rows = []
+    for kf in range(1, 11):
+        scores = values.get(kf, [])
+        perception = stats.mean_ci(scores) if len(scores) >= MIN_GROUP else None
+        self_score = own.get(kf)
+        rows.append(
+            FactorRow(
+                kf,
+                str(KeyFactor(kf).label),
+                perception,
+                None if self_score is None else 100 * self_score,
+            )
+        )
+    return rows
+
+
+def latest_self_assessment(campaign: Campaign) -> Assessment | None:
+    """The administration's latest validated self-assessment, the one its traders' view is set
+    beside."""
+    return (
+        Assessment.objects.validated()
+        .filter(organisation=campaign.organisation)
+        .order_by("-year", "-validated_at")
+        .first()
+    )
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    earlier: stats.MeanCI | None
+    later: stats.MeanCI | None
+    difference: stats.Difference | None
+
+
+def compare_campaigns(earlier: Campaign, later: Campaign) -> list[ComparisonRow]:
+    """Key-factor favourability of two campaigns and the change with Welch's interval; a factor
+    with fewer than MIN_GROUP answers in either campaign is left empty."""
+    if earlier.questionnaire_version_id != later.questionnaire_version_id:
+        questionnaire_a = earlier.questionnaire_version.questionnaire()
+    else:
+        questionnaire_a = later.questionnaire_version.questionnaire()
+    a = factor_scores(questionnaire_a, list(Response.objects.of(earlier)))
+    b = factor_scores(later.questionnaire_version.questionnaire(), list(Response.objects.of(later)))
+    rows = []
+    for kf in range(1, 11):
+        xa, xb = a.get(kf, []), b.get(kf, [])
+        ok = len(xa) >= MIN_GROUP and len(xb) >= MIN_GROUP
+        rows.append(
+            ComparisonRow(
+                str(KeyFactor(kf).label),
+                stats.mean_ci(xa) if len(xa) >= MIN_GROUP else None,
+                stats.mean_ci(xb) if len(xb) >= MIN_GROUP else None,
+                stats.welch_difference(xa, xb) if ok else None,
+            )
+        )
+    return rows
+
+
+@dataclass
+class RegionalResults:
+    region: str
+    administrations: int
+    responses: int | None
+    factors: dict[int, stats.MeanCI | None] | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.factors is None
+
+
+def regional_results(campaigns: list[Campaign]) -> RegionalResults | None:
+    """Pooled key-factor favourability over the campaigns of several administrations, shown
+    only when at least MIN_GROUP administrations took part, so no one administration's result
+    can be read from it; never broken down by administration."""
+    if not campaigns:
+        return None
+    region = campaigns[0].organisation.wco_region
+    administrations = len({c.organisation_id for c in campaigns})
+    pooled: dict[int, list[float]] = defaultdict(list)
+    count = 0
+    for campaign in campaigns:
+        responses = list(Response.objects.of(campaign))
+        count += len(responses)
+        for kf, values in factor_scores(
+            campaign.questionnaire_version.questionnaire(), responses
+        ).items():
+            pooled[kf] += values
+    if administrations < MIN_GROUP:
+        return RegionalResults(region, administrations, None, None)
+    factors = {
+        kf: stats.mean_ci(pooled[kf]) if len(pooled[kf]) >= MIN_GROUP else None
+        for kf in range(1, 11)
+    }
+    return RegionalResults(region, administrations, suppress_total(count), factors)
