@@ -10,10 +10,12 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from arusha import __version__
 from arusha.assessments.api import router as assessments_router
+from arusha.cases.api import router as cases_router
 from arusha.core.api import router as core_router
 from arusha.core.models import ApiToken
 from arusha.partnerships.api import router as partnerships_router
 from arusha.questionnaires.api import router as questionnaires_router
+from arusha.surveys.api import router as surveys_router
 
 
 class TokenAuth(HttpBearer):
@@ -41,3 +43,5 @@ api.add_router("/", core_router)
 api.add_router("/partnerships", partnerships_router)
 api.add_router("/questionnaires", questionnaires_router)
 api.add_router("/", assessments_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/cases", cases_router)

@@ -102,11 +102,15 @@ INSTALLED_APPS = [
     "arusha.questionnaires",
     "arusha.assessments",
     "arusha.reporting",
+    "arusha.surveys",
+    "arusha.cases",
 ]
 
 MIDDLEWARE = [
     # First: strips the reporter's address and user agent from requests to the mounted intake.
     "arusha.reporting.middleware.IntakeMiddleware",
+    # Likewise for survey respondents under /survey/.
+    "arusha.surveys.middleware.RespondentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -35,8 +35,12 @@ urlpatterns = [
     path("public/agreements/", include("arusha.partnerships.public_urls")),
     path("assessments/", include("arusha.assessments.urls")),
     path("reports/", include("arusha.reporting.urls")),
+    path("cases/", include("arusha.cases.urls")),
     # The anonymous intake, also served alone on its own host by arusha.intake_wsgi.
     path("report/", include("arusha.reporting.intake_urls")),
+    path("surveys/", include("arusha.surveys.urls")),
+    # Survey respondents: no sign-in, scrubbed like the intake (surveys.middleware).
+    path("survey/", include("arusha.surveys.respond_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
