@@ -1,0 +1,237 @@
+"""Benchmark of the integrity analytics: the whole suite on generated data, and pair excess
+through the library against a straightforward pandas implementation.
+
+Each measurement runs in a fresh process so that its peak memory is its own. The data is
+generated once and cached. Prints every figure; asserts nothing about speed.
+
+    .venv/bin/python bench/bench_analytics.py                 # 10 million rows
+    .venv/bin/python bench/bench_analytics.py --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_ROWS_PER_SECOND = 1_000_000
+TARGET_PEAK_GB = 4.0
+
+
+def _peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # Linux reports KiB
+
+
+def _child(args: argparse.Namespace) -> dict[str, object]:
+    """Work done in a fresh process; returns its figures."""
+    path = Path(args.data)
+    if args.child == "generate":
+        from arusha.analytics import GeneratorConfig, write_dataset
+
+        write_dataset(GeneratorConfig(rows=args.rows, seed=args.seed), path)
+        return {}
+    _import_everything()  # imports are a fixed cost, not throughput: keep them out of the timings
+    start, cpu = time.perf_counter(), time.process_time()
+    if args.child == "suite":
+        figures = _suite(path, args)
+    elif args.child == "library-pairs":
+        figures = _library_pairs(path, args)
+    else:
+        figures = _pandas_pairs(path)
+    figures.update(
+        seconds=time.perf_counter() - start,
+        cpu_seconds=time.process_time() - cpu,
+        peak_gb=_peak_gb(),
+    )
+    return figures
+
+
+def _import_everything() -> None:
+    import pandas  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+    import arusha.analytics.integrity  # noqa: F401
+
+
+def _suite(path: Path, args: argparse.Namespace) -> dict[str, object]:
+    from arusha.analytics import Engine, run_integrity, write_outputs
+
+    engine = Engine(memory_limit=args.memory_limit)
+    start = time.perf_counter()
+    result = run_integrity(path, engine=engine)
+    suite_seconds = time.perf_counter() - start
+    engine.close()
+    written = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        write_outputs(result, out)
+    timings = result.summary["timings_seconds"]
+    assert isinstance(timings, dict)
+    return {
+        "rows": result.summary["rows"],
+        "suite_seconds": suite_seconds,
+        "steps": timings,
+        "write_seconds": time.perf_counter() - written,
+        "indicator_rows": len(result.indicators),
+        "flags": int(result.indicators["flagged"].sum()),
+    }
+
+
+def _library_pairs(path: Path, args: argparse.Namespace) -> dict[str, object]:
+    from arusha.analytics import Engine, Settings
+    from arusha.analytics.indicators.pairs import pair_cells, pair_excess
+    from arusha.analytics.load import stage
+    from arusha.analytics.mapping import IDENTITY
+    from arusha.analytics.prepare import prepare
+
+    engine = Engine(memory_limit=args.memory_limit)
+    staged = stage(engine.read(path), IDENTITY)
+    prep = prepare(engine, staged.canonical, staged.present)
+    cells = pair_cells(prep, Settings())
+    rows = pair_excess(cells)
+    engine.close()
+    return {
+        "cells_tested": len(cells),
+        "pairs": len(rows),
+        "flagged_cells": int(cells["flagged"].sum()),
+    }
+
+
+def _pandas_pairs(path: Path) -> dict[str, object]:
+    """Pair excess as one would first write it in pandas: read, group, transform, test."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    columns = ["item_no", "lodged_at", "office_id", "officer_id", "declarant_id"]
+    d = pd.read_parquet(path, columns=columns)
+    d = d[d["item_no"] == 1]
+    d["period"] = d["lodged_at"].dt.year * 10 + d["lodged_at"].dt.quarter
+    keys = ["office_id", "period", "officer_id", "declarant_id"]
+    cells = d.groupby(keys, observed=True).size().rename("n").reset_index()
+    cells["n_i"] = cells.groupby(["office_id", "period", "officer_id"], observed=True)[
+        "n"
+    ].transform("sum")
+    cells["n_j"] = cells.groupby(["office_id", "period", "declarant_id"], observed=True)[
+        "n"
+    ].transform("sum")
+    cells["n_t"] = cells.groupby(["office_id", "period"], observed=True)["n"].transform("sum")
+    cells["officers"] = cells.groupby(["office_id", "period"], observed=True)[
+        "officer_id"
+    ].transform("nunique")
+    tested = cells[
+        (cells["n"] >= 5) & (cells["n_i"] >= 20) & (cells["n_j"] >= 10) & (cells["officers"] >= 2)
+    ].copy()
+    tested["expected"] = tested["n_i"] * tested["n_j"] / tested["n_t"]
+    p = stats.poisson.sf(tested["n"] - 1, tested["expected"]) / stats.poisson.sf(
+        4, tested["expected"]
+    )
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.empty_like(p)
+    q[order] = np.minimum(1, np.minimum.accumulate(ranked[::-1])[::-1])
+    return {"cells_tested": len(tested), "flagged_cells": int((q <= 0.05).sum())}
+
+
+def _run(kind: str, args: argparse.Namespace, data: Path) -> dict[str, object]:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--data",
+        str(data),
+        "--rows",
+        str(args.rows),
+        "--seed",
+        str(args.seed),
+        "--memory-limit",
+        args.memory_limit,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        sys.exit(f"{kind} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "arusha-bench")
+    parser.add_argument(
+        "--memory-limit", default="3GB", help="DuckDB memory limit (spills beyond it)"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args), default=str))
+        return
+    args.cache.mkdir(parents=True, exist_ok=True)
+    data = args.cache / f"declarations-{args.rows}-{args.seed}.parquet"
+    print(f"Arusha analytics benchmark: {args.rows:,} rows, {os.cpu_count()} cores, data {data}")
+    if not data.exists():
+        started = time.perf_counter()
+        _run("generate", args, data)
+        print(f"generated in {time.perf_counter() - started:.1f} s")
+    suite = _run("suite", args, data)
+    _report_suite(suite)
+    library = _run("library-pairs", args, data)
+    pandas_ = _run("pandas-pairs", args, data)
+    print("pair excess alone (read, prepare, test):")
+    print("  library (Ibis on DuckDB): " + _pairs_line(library))
+    print("  pandas:                   " + _pairs_line(pandas_))
+    print(f"  pandas / library time: {_f(pandas_, 'seconds') / _f(library, 'seconds'):.1f}x")
+
+
+def _f(figures: dict[str, object], key: str) -> float:
+    return float(figures[key])  # type: ignore[arg-type]
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def _report_suite(suite: dict[str, object]) -> None:
+    rows, seconds, peak = _f(suite, "rows"), _f(suite, "suite_seconds"), _f(suite, "peak_gb")
+    steps = suite["steps"]
+    assert isinstance(steps, dict)
+    validation = float(steps.get("Reading and validating the data", 0.0))
+    rate = rows / seconds
+    print(
+        f"whole suite (read, validate, every indicator, scores): {seconds:.1f} s wall; "
+        f"the process used {_f(suite, 'cpu_seconds'):.1f} s CPU including writing the files"
+    )
+    target = f"target {TARGET_ROWS_PER_SECOND:,}"
+    print(f"  {rate:,.0f} rows/s end to end ({target}): {_verdict(rate >= TARGET_ROWS_PER_SECOND)}")
+    print(
+        f"  {rows / (seconds - validation):,.0f} rows/s for the indicators, after reading and "
+        f"validating ({validation:.1f} s)"
+    )
+    verdict = _verdict(peak < TARGET_PEAK_GB)
+    print(f"  peak memory {peak:.2f} GB (target < {TARGET_PEAK_GB} GB): {verdict}")
+    print(
+        f"  writing the output files: {_f(suite, 'write_seconds'):.1f} s; "
+        f"{suite['indicator_rows']:,} indicator rows, {suite['flags']} flags"
+    )
+    for step, spent in steps.items():
+        print(f"    {spent:6.2f} s  {step}")
+
+
+def _pairs_line(figures: dict[str, object]) -> str:
+    return (
+        f"{_f(figures, 'seconds'):.1f} s, peak {_f(figures, 'peak_gb'):.2f} GB, "
+        f"{figures['cells_tested']:,} cells tested, {figures['flagged_cells']} flagged"
+    )
+
+
+if __name__ == "__main__":
+    main()

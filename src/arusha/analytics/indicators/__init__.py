@@ -1,0 +1,1 @@
+"""The integrity indicators, each documented in its module and in base.REGISTRY."""

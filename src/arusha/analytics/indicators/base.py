@@ -1,0 +1,306 @@
+"""What every indicator shares: settings, the output row format, peer comparisons, wording."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from arusha.analytics import stats
+
+INDICATOR_COLUMNS = (
+    "entity_kind",
+    "entity_id",
+    "office_id",
+    "indicator",
+    "value",
+    "expected",
+    "p_value",
+    "q_value",
+    "flagged",
+    "explanation",
+    "n",
+    "period",
+    "z",
+)
+ENTITY_KINDS = ("officer", "declarant", "pair", "office")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Significance level and the minimum samples below which an indicator is not computed."""
+
+    alpha: float = 0.05
+    pair_min_officer: int = 20  # officer's declarations in the office and quarter
+    pair_min_declarant: int = 10  # declarant's declarations in the office and quarter
+    pair_min_count: int = 5  # the pair's declarations in the quarter (the test conditions on it)
+    signature_min_count: int = 10  # the pair's declarations over the whole period
+    concentration_min: int = 50  # the officer's (or declarant's) declarations in the office
+    downgrade_min: int = 30  # yellow or red declarations
+    detection_min: int = 20  # inspected red-channel declarations
+    release_min: int = 20  # released declarations of the channel
+    uv_group_min: int = 30  # lines of an HS6 x origin (or coarser) group
+    uv_min: int = 100  # priced lines of the officer, declarant or office
+    uv_z: float = -3.0  # robust z at or below which a line counts as undervalued
+    uv_sample: int = 2_000_000  # lines used to estimate group medians and MADs
+    benford_min: int = 1000  # positive declared values of the declarant
+    benford_mad: float = 0.015  # Nigrini's first-digit nonconformity bound
+    peer_min: int = 10  # units needed to estimate between-unit variation
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """Documentation of one indicator, shown in docs/analytics.md and on the web pages."""
+
+    name: str
+    entities: tuple[str, ...]
+    title: str
+    formula: str
+    minimum: str
+    source: str
+
+
+REGISTRY: dict[str, IndicatorInfo] = {}
+
+
+def register(info: IndicatorInfo) -> IndicatorInfo:
+    REGISTRY[info.name] = info
+    return info
+
+
+def empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in INDICATOR_COLUMNS})
+
+
+def _dtype(column: str) -> str:
+    if column in ("value", "expected", "p_value", "q_value", "z"):
+        return "float64"
+    if column == "n":
+        return "int64"
+    if column == "flagged":
+        return "bool"
+    return "object"
+
+
+def rows(**columns: object) -> pd.DataFrame:
+    """An indicator frame with every output column, in order; absent ones get neutral values."""
+    length = next(len(v) for v in columns.values() if isinstance(v, pd.Series | np.ndarray | list))
+    defaults: dict[str, object] = {
+        "office_id": "",
+        "period": "",
+        "explanation": "",
+        "flagged": False,
+    }
+    data = {}
+    for column in INDICATOR_COLUMNS:
+        value = columns.get(column, defaults.get(column, np.nan))
+        data[column] = np.asarray(value) if isinstance(value, pd.Series) else value
+    frame = pd.DataFrame(data, index=range(length))
+    return frame.astype({c: _dtype(c) for c in INDICATOR_COLUMNS})
+
+
+def with_q(frame: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Benjamini-Hochberg across the rows of one indicator; flag q <= alpha."""
+    frame = frame.copy()
+    frame["q_value"] = stats.bh_qvalues(frame["p_value"].to_numpy())
+    frame["flagged"] = (frame["q_value"] <= alpha).fillna(False).astype(bool)
+    return frame
+
+
+def rate_against_peers(
+    units: pd.DataFrame,
+    k: str,
+    n: str,
+    group: str,
+    direction: int,
+    minimum: int,
+    settings: Settings,
+    extra_var: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Each unit's rate k/n against its peers' pooled rate (the group without the unit).
+
+    theta = (K_peers + 0.5) / (N_peers + 1), s^2 = theta (1 - theta) (1/n + 1/N_peers)
+    (+ `extra_var`, the variance an office's comparison inherits from the ordinary differences
+    between officers, its own and its peers'), then
+    peer_z with overdispersion. Adds y, theta, z, p_value, computed (False below `minimum`);
+    attrs["tau2"] is the between-unit variance used.
+    """
+    out = units.copy()
+    total = out.groupby(group)[[k, n]].transform("sum")
+    peer_k, peer_n = total[k] - out[k], total[n] - out[n]
+    out["theta"] = (peer_k + 0.5) / (peer_n + 1.0)
+    out["y"] = out[k] / out[n].where(out[n] > 0)
+    out["computed"] = (out[n] >= minimum) & (peer_n >= minimum)
+    binomial = out["theta"] * (1 - out["theta"])
+    variance = binomial / out[n].where(out["computed"]) + binomial / peer_n.where(peer_n > 0)
+    return _peer_scores(out, variance, direction, settings, extra_var)
+
+
+def mean_against_peers(
+    units: pd.DataFrame,
+    n: str,
+    s: str,
+    ss: str,
+    group: str,
+    direction: int,
+    minimum: int,
+    settings: Settings,
+    extra_var: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Each unit's mean (from sums s and ss of n values) against its peers' mean and spread:
+    theta = peers' mean, s^2 = peers' variance x (1/n + 1/N_peers) (+ `extra_var`)."""
+    out = units.copy()
+    total = out.groupby(group)[[n, s, ss]].transform("sum")
+    peer_n, peer_s, peer_ss = total[n] - out[n], total[s] - out[s], total[ss] - out[ss]
+    out["theta"] = peer_s / peer_n.where(peer_n > 0)
+    spread = (peer_ss - peer_s**2 / peer_n.where(peer_n > 0)) / (peer_n - 1).where(peer_n > 1)
+    out["y"] = out[s] / out[n].where(out[n] > 0)
+    out["computed"] = (out[n] >= minimum) & (peer_n >= minimum) & (spread > 0)
+    spread = spread.clip(lower=0)
+    variance = spread / out[n].where(out["computed"]) + spread / peer_n.where(peer_n > 0)
+    return _peer_scores(out, variance, direction, settings, extra_var)
+
+
+def _peer_scores(
+    out: pd.DataFrame,
+    variance: pd.Series,
+    direction: int,
+    settings: Settings,
+    extra_var: pd.Series | None,
+) -> pd.DataFrame:
+    if extra_var is not None:
+        variance = variance + extra_var.reindex(out.index).fillna(0.0)
+    computed = out["computed"].to_numpy()
+    y = out["y"].where(out["computed"]).to_numpy(dtype=float)
+    theta = out["theta"].to_numpy(dtype=float)
+    z, tau2 = stats.peer_z(
+        y, theta, np.sqrt(variance.to_numpy(dtype=float)), direction, settings.peer_min
+    )
+    out["z"] = np.where(computed, z, np.nan)
+    out["p_value"] = np.where(computed, stats.p_from_z(out["z"].to_numpy()), np.nan)
+    out.attrs["tau2"] = tau2
+    return out
+
+
+def inherited_variance(
+    officers: pd.DataFrame, offices: pd.DataFrame, n: str, tau2: float
+) -> pd.Series:
+    """Variance an office comparison inherits from ordinary differences between officers.
+
+    With officer effects of variance tau^2 (estimated among officers), a pooled value over
+    officers has extra variance tau^2 x sum_i (n_i / N)^2; an office is compared with the other
+    offices pooled, so both its own officers' and the others' shares count.
+    """
+    squares = (officers[n].astype(float) ** 2).groupby(officers["office_id"]).sum()
+    sizes = officers[n].astype(float).groupby(officers["office_id"]).sum()
+    own_sq, own_n = (
+        offices["office_id"].map(squares).fillna(0.0),
+        offices["office_id"].map(sizes).fillna(0.0),
+    )
+    peer_sq, peer_n = squares.sum() - own_sq, sizes.sum() - own_n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = own_sq / own_n**2 + peer_sq / peer_n**2
+    return share.fillna(0.0) * tau2
+
+
+# Wording --------------------------------------------------------------------------------------
+
+
+def fmt_q(q: float) -> str:
+    if not np.isfinite(q):
+        return "q not computed"
+    if q < 0.0001:
+        return "q < 0.0001"
+    if q < 0.01:
+        return f"q = {q:.1g}"
+    return f"q = {q:.2f}"
+
+
+def fmt_pct(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{100 * x:.1f} %" if x < 0.1 else f"{100 * x:.0f} %"
+
+
+def fmt_num(x: float, digits: int = 1) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def fmt_int(x: float) -> str:
+    return f"{int(x):,}" if np.isfinite(x) else "n/a"
+
+
+def not_computed(what: str, count: float, minimum: int) -> str:
+    return f"Not computed: {fmt_int(count)} {what}, below the minimum of {minimum}."
+
+
+# Vectorised wording: explanations for hundreds of thousands of pairs are built column-wise.
+
+Words: TypeAlias = pd.Series
+
+
+def _formatted(values: object, fmt: Callable[[float], str], decimals: int) -> Words:
+    """Format each value, formatting each distinct (rounded) value once: counts, rates and
+    q-values repeat a lot, and formatting is the slow part of long explanation columns."""
+    rounded = np.round(np.asarray(values, dtype=float), decimals)
+    distinct, where = np.unique(rounded, return_inverse=True)
+    text = np.array([fmt(x) for x in distinct.tolist()], dtype=object)
+    return pd.Series(text[where.reshape(-1)], dtype=object)
+
+
+def _int_text(x: float) -> str:
+    return f"{int(x):,}" if x == x else "n/a"
+
+
+def v_int(values: object) -> Words:
+    return _formatted(values, _int_text, 0)
+
+
+def v_num(values: object, digits: int = 1) -> Words:
+    return _formatted(values, lambda x: f"{x:,.{digits}f}" if x == x else "n/a", digits)
+
+
+def v_pct(values: object) -> Words:
+    return _formatted(values, fmt_pct, 4)
+
+
+def v_q(values: object) -> Words:
+    # q-values print with at most two significant digits; 12 decimals keep every distinction.
+    return _formatted(values, fmt_q, 12)
+
+
+def v_str(values: object) -> Words:
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def v_join(*parts: object) -> Words:
+    """Concatenate strings and word columns element-wise."""
+    out: Words | str = ""
+    for part in parts:
+        out = out + (part.reset_index(drop=True) if isinstance(part, pd.Series) else part)  # type: ignore[operator]
+    return out if isinstance(out, pd.Series) else pd.Series([out], dtype=object)
+
+
+def v_where(condition: object, yes: Words, no: Words) -> Words:
+    return pd.Series(
+        np.where(np.asarray(condition, dtype=bool), yes.to_numpy(), no.to_numpy()), dtype=object
+    )
+
+
+DETAIL_Q = (
+    0.25  # rows with q above this get the short explanation; the long one costs time and space
+)
+
+
+def v_detailed(q: object, short: Words, detailed: Callable[[np.ndarray], Words]) -> Words:
+    """The short explanation everywhere, replaced by `detailed(positions)` where q <= DETAIL_Q."""
+    positions = np.flatnonzero(np.nan_to_num(np.asarray(q, dtype=float), nan=1.0) <= DETAIL_Q)
+    out = short.reset_index(drop=True).copy()
+    if len(positions):
+        out.iloc[positions] = detailed(positions).to_numpy()
+    return out

@@ -1,0 +1,188 @@
+"""Concentration: declarants in each officer's caseload, officers in each declarant's flow.
+
+Under random assignment an officer's caseload is a random draw from the office's flow in the
+quarters the officer worked, so its Herfindahl index has a known mean and variance (see
+stats.hhi_moments); a caseload much more concentrated than that, relative to the officer's peers,
+is a lead. The same holds, roles swapped, for how a declarant's declarations spread over officers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from arusha.analytics import stats
+from arusha.analytics.indicators.base import (
+    IndicatorInfo,
+    Settings,
+    fmt_int,
+    fmt_pct,
+    fmt_q,
+    not_computed,
+    register,
+    rows,
+    with_q,
+)
+from arusha.analytics.indicators.pairs import margins, pooled_pairs
+from arusha.analytics.prepare import Prepared, total
+
+_FORMULA = (
+    "H = sum_j (O_j / n)^2 over the {other}s of the {unit}'s {n} declarations at the office. "
+    "Under random assignment, with q_j = sum_t (n_t / n) x (share of {other} j in the office's "
+    "quarter t): E[H] = (1 + (n-1) S2) / n and Var(H) = 4 Var(P) / n^4, Var(P) = C(n,2) S2 "
+    "(1 - S2) + n(n-1)(n-2)(S3 - S2^2), S2 = sum q_j^2, S3 = sum q_j^3. "
+    "z = (H - E[H]) / sqrt(Var(H) + tau^2), tau^2 the between-{unit} variance (winsorised "
+    "DerSimonian-Laird); Benjamini-Hochberg across {unit}s."
+)
+_SOURCE = (
+    "Herfindahl-Hirschman index; random-assignment benchmark after Chalendard et al., QJE 2023"
+)
+DECLARANT_CONCENTRATION = register(
+    IndicatorInfo(
+        name="declarant_concentration",
+        entities=("officer",),
+        title="Declarant concentration in an officer's caseload",
+        formula=_FORMULA.format(unit="officer", other="declarant", n="n"),
+        minimum="officer >= 50 declarations at the office",
+        source=_SOURCE,
+    )
+)
+OFFICER_CONCENTRATION = register(
+    IndicatorInfo(
+        name="officer_concentration",
+        entities=("declarant",),
+        title="Officer concentration in a declarant's flow",
+        formula=_FORMULA.format(unit="declarant", other="officer", n="n")
+        + " The declarant's row shows the office where it is most significant.",
+        minimum="declarant >= 50 declarations at the office",
+        source=_SOURCE,
+    )
+)
+
+
+def _dense(
+    frame: pd.DataFrame, key: str, value: str, periods: np.ndarray
+) -> tuple[np.ndarray, pd.Index]:
+    """A (key x period) matrix of `value` from long rows, and the keys in row order."""
+    codes, keys = pd.factorize(frame[key])
+    matrix = np.zeros((len(keys), len(periods)))
+    matrix[codes, np.searchsorted(periods, frame["period"].to_numpy())] = frame[value].to_numpy(
+        dtype=float
+    )
+    return matrix, pd.Index(keys)
+
+
+def _moments(
+    unit_margins: pd.DataFrame, other_margins: pd.DataFrame, unit: str, other: str
+) -> pd.DataFrame:
+    """S2 and S3 of q_j for every unit, from per-office Gram tensors of the others' shares."""
+    periods = np.unique(
+        np.concatenate([unit_margins["period"].to_numpy(), other_margins["period"].to_numpy()])
+    )
+    theirs_by_office = dict(iter(other_margins.groupby("office_id", sort=False)))
+    out = []
+    for office, own in unit_margins.groupby("office_id", sort=False):
+        share, _ = _dense(theirs_by_office[office], other, "share", periods)
+        gram = share.T @ share
+        cube = np.einsum("jt,js,ju->tsu", share, share, share, optimize=True)
+        weights, units = _dense(own, unit, "n_u", periods)
+        w = weights / weights.sum(axis=1, keepdims=True)
+        s2 = np.einsum("it,ts,is->i", w, gram, w, optimize=True)
+        s3 = np.einsum("it,is,iu,tsu->i", w, w, w, cube, optimize=True)
+        out.append(pd.DataFrame({"office_id": office, unit: units, "s2": s2, "s3": s3}))
+    if not out:
+        return pd.DataFrame(columns=["office_id", unit, "s2", "s3"])
+    return pd.concat(out, ignore_index=True)
+
+
+def _caseloads(prep: Prepared, unit: str, other: str) -> pd.DataFrame:
+    """Per (office, unit): declarations, sum of squared counts per other party, and the top one."""
+    pooled = pooled_pairs(prep)
+    per_unit = pooled.group_by(["office_id", unit]).aggregate(
+        n=total(pooled.n),
+        sumsq=total(pooled.n * pooled.n),
+        top=pooled[other].argmax(pooled.n),
+        top_n=pooled.n.max(),
+        others=pooled[other].nunique(),
+    )
+    frame = per_unit.to_pandas()
+    frame["top"] = prep.names[other][frame["top"].to_numpy(dtype=np.int64)]
+    return frame
+
+
+def concentration(prep: Prepared, settings: Settings, unit: str) -> pd.DataFrame:
+    """declarant_concentration (unit officer_id) or officer_concentration (unit declarant_id)."""
+    other = "declarant_id" if unit == "officer_id" else "officer_id"
+    officer_m, declarant_m, office_m = (m.to_pandas() for m in margins(prep))
+    unit_m = officer_m if unit == "officer_id" else declarant_m
+    other_m = declarant_m if unit == "officer_id" else officer_m
+    unit_m = unit_m.rename(columns={"n_i": "n_u", "n_j": "n_u"})
+    other_m = other_m.rename(columns={"n_i": "n_o", "n_j": "n_o"}).merge(
+        office_m, on=["office_id", "period"]
+    )
+    other_m["share"] = other_m["n_o"] / other_m["n_t"]
+    f = _caseloads(prep, unit, other).merge(
+        _moments(unit_m, other_m, unit, other), on=["office_id", unit]
+    )
+    f = prep.decode(f, ("office_id", unit))
+    f["y"] = f["sumsq"] / f["n"] ** 2
+    f["expected"], sd = stats.hhi_moments(f["n"].to_numpy(), f["s2"].to_numpy(), f["s3"].to_numpy())
+    computed = (f["n"] >= settings.concentration_min).to_numpy()
+    z, _ = stats.peer_z(
+        np.where(computed, f["y"], np.nan), f["expected"].to_numpy(), sd, +1, settings.peer_min
+    )
+    f["z"] = np.where(computed, z, np.nan)
+    f["p_value"] = np.where(computed, stats.p_from_z(f["z"].to_numpy()), np.nan)
+    f["computed"] = computed
+    if unit == "declarant_id":
+        # One row per declarant, for the office where its flow is most concentrated on few officers;
+        # declarants too small to test anywhere are left out (there are many).
+        f = with_q(f[computed].reset_index(drop=True), settings.alpha)
+        f = (
+            f.sort_values(["q_value", "p_value"], kind="stable")
+            .drop_duplicates(unit)
+            .reset_index(drop=True)
+        )
+    else:
+        f = with_q(f, settings.alpha)
+    return _concentration_rows(f, unit, settings)
+
+
+def _concentration_rows(f: pd.DataFrame, unit: str, settings: Settings) -> pd.DataFrame:
+    info = DECLARANT_CONCENTRATION if unit == "officer_id" else OFFICER_CONCENTRATION
+    noun = "declarant" if unit == "officer_id" else "officer"
+    text = [_text(r, unit, noun, settings) for r in f.itertuples()]
+    f.loc[~f["computed"], ["y", "expected"]] = np.nan
+    return rows(
+        entity_kind="officer" if unit == "officer_id" else "declarant",
+        entity_id=f[unit],
+        office_id=f["office_id"] if unit == "officer_id" else "",
+        indicator=info.name,
+        value=f["y"],
+        expected=f["expected"],
+        p_value=f["p_value"],
+        q_value=f["q_value"],
+        flagged=f["flagged"],
+        explanation=text,
+        n=f["n"],
+        z=f["z"],
+    )
+
+
+def _text(r: Any, unit: str, noun: str, settings: Settings) -> str:  # r: a row of itertuples()
+    who = getattr(r, unit)
+    n, office = r.n, r.office_id
+    if not r.computed:
+        return not_computed(f"declarations at office {office}", n, settings.concentration_min)
+    share = fmt_pct(r.top_n / n)
+    flow = (
+        f"handled by {who} came from {noun}" if unit == "officer_id" else f"of {who} went to {noun}"
+    )
+    return (
+        f"At office {office}, {share} of the {fmt_int(n)} declarations {flow} {r.top} "
+        f"({fmt_int(r.others)} {noun}s in all); concentration index {r.y:.3f} "
+        f"against {r.expected:.3f} expected under random assignment; "
+        f"{fmt_q(r.q_value)}."
+    )

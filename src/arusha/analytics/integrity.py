@@ -1,0 +1,252 @@
+"""The integrity analysis end to end: read, validate, compute every indicator, score, write."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from arusha.analytics import schema
+from arusha.analytics.engine import ROW, Engine, Source
+from arusha.analytics.errors import ValidationFailed
+from arusha.analytics.indicators import base
+from arusha.analytics.indicators.base import Settings
+from arusha.analytics.indicators.benford import benford
+from arusha.analytics.indicators.concentration import concentration
+from arusha.analytics.indicators.conduct import conduct
+from arusha.analytics.indicators.pairs import collusion_signature, pair_cells, pair_excess
+from arusha.analytics.indicators.unit_value import undervaluation, value_cells
+from arusha.analytics.load import Staged, stage
+from arusha.analytics.mapping import IDENTITY, Mapping, load_mapping
+from arusha.analytics.prepare import Prepared, period_label, prepare, total
+from arusha.analytics.scoring import score_entities
+from arusha.analytics.validation import ValidationReport, validate_staged
+
+NOTICE = (
+    "These are indicators for review, not proof of wrongdoing. Each compares an officer, "
+    "declarant, pair or office with what random assignment or its peers would predict; "
+    "legitimate reasons (specialisation, rotation, workload, data errors) can explain any of "
+    "them. They concern named people: restrict access, log it, and review every lead with due "
+    "process."
+)
+ProgressFn = Callable[[str, int, int], None]
+MappingRef = Mapping | str | Path | None
+KIND_ORDER = {kind: i for i, kind in enumerate(base.ENTITY_KINDS)}
+
+
+@dataclass
+class IntegrityResult:
+    """Tables the CLI writes and the web app stores: indicators, entities, tested pair cells."""
+
+    indicators: pd.DataFrame
+    entities: pd.DataFrame
+    pair_cells: pd.DataFrame
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def _mapping(ref: MappingRef) -> Mapping:
+    if ref is None:
+        return IDENTITY
+    return ref if isinstance(ref, Mapping) else load_mapping(ref)
+
+
+@contextmanager
+def _engine(engine: Engine | None) -> Iterator[Engine]:
+    """The caller's engine, or a fresh DuckDB one closed afterwards."""
+    if engine is not None:
+        yield engine
+        return
+    own = Engine()
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _staged(engine: Engine, source: Source, mapping: MappingRef) -> Staged:
+    ref = _mapping(mapping)
+    raw = engine.read(source, delimiter=ref.delimiter)
+    return stage(raw, ref, text_source=engine.is_text(source))
+
+
+def validate(
+    source: Source, mapping: MappingRef = None, *, engine: Engine | None = None
+) -> ValidationReport:
+    """Check a file (or table) without analysing it; the report lists every problem."""
+    with _engine(engine) as active:
+        return validate_staged(active, _staged(active, source, mapping))
+
+
+def read_canonical(
+    source: Source, mapping: MappingRef = None, *, engine: Engine | None = None
+) -> pa.Table:
+    """Validate `source` and return it in the canonical schema (raises ValidationFailed)."""
+    with _engine(engine) as active:
+        staged = _staged(active, source, mapping)
+        report = validate_staged(active, staged)
+        if not report.ok:
+            raise ValidationFailed(report)
+        return staged.canonical.order_by(ROW).drop(ROW).to_pyarrow()
+
+
+class _Steps:
+    def __init__(self, progress: ProgressFn | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+        self._label = ""
+
+    def next(self, label: str) -> None:
+        self._close()
+        self.done += 1
+        self._label = label
+        if self.progress:
+            self.progress(label, self.done, self.total)
+
+    def _close(self) -> None:
+        now = time.perf_counter()
+        if self._label:
+            self.timings[self._label] = round(now - self._start, 3)
+        self._start = now
+
+    def finish(self) -> dict[str, float]:
+        self._close()
+        self._label = ""
+        return self.timings
+
+
+def run_integrity(
+    source: Source,
+    mapping: MappingRef = None,
+    progress: ProgressFn | None = None,
+    *,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+) -> IntegrityResult:
+    """Validate `source` and compute every indicator its columns allow.
+
+    Raises ValidationFailed (with the report) before any analysis if the data has problems.
+    """
+    settings = settings or Settings()
+    steps = _Steps(progress, 7)
+    with _engine(engine) as active:
+        steps.next("Reading and validating the data")
+        staged = _staged(active, source, mapping)
+        report = validate_staged(active, staged)
+        if not report.ok:
+            raise ValidationFailed(report)
+        steps.next("Coding identifiers and counting declarations per office, quarter and pair")
+        canonical = staged.canonical
+        if active.is_text(source):
+            canonical = active.materialize("canonical", canonical)  # parse the text once
+        prep = prepare(active, canonical, staged.present)
+        overview = _overview(prep)
+        frames, cells = _pair_indicators(prep, settings, steps)
+        steps.next("Comparing officers and offices with their peers")
+        frames += conduct(prep, settings)
+        steps.next("Screening unit values and first digits")
+        values = value_cells(prep, report.rows, settings)
+        frames += undervaluation(prep, values, settings)
+        frames.append(benford(prep, values, settings))
+        steps.next("Scoring entities")
+        indicators = _combine(frames)
+        entities = score_entities(indicators)
+    summary = _summary(source, report, prep, settings, overview, indicators, steps.finish())
+    return IntegrityResult(
+        indicators=indicators, entities=entities, pair_cells=cells, summary=summary
+    )
+
+
+def _pair_indicators(
+    prep: Prepared, settings: Settings, steps: _Steps
+) -> tuple[list[pd.DataFrame], pd.DataFrame]:
+    steps.next("Testing officer-declarant pairs")
+    if not prep.has_officer:
+        steps.next("Measuring caseload concentration")
+        return [], pd.DataFrame()
+    cells = pair_cells(prep, settings)
+    frames = [pair_excess(cells), collusion_signature(prep, settings)]
+    steps.next("Measuring caseload concentration")
+    frames += [
+        concentration(prep, settings, "officer_id"),
+        concentration(prep, settings, "declarant_id"),
+    ]
+    return frames, cells
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return base.empty()
+    out = pd.concat(frames, ignore_index=True)
+    out["_kind"] = out["entity_kind"].map(KIND_ORDER)
+    out = out.sort_values(
+        ["_kind", "indicator", "q_value", "entity_id"], kind="stable", na_position="last"
+    )
+    return out.drop(columns="_kind").reset_index(drop=True)
+
+
+def _overview(prep: Prepared) -> dict[str, object]:
+    c = prep.cells
+    row = c.aggregate(declarations=total(c.n), first=c.period.min(), last=c.period.max())
+    out = row.to_pyarrow().to_pylist()[0]
+    out["periods"] = f"{period_label(out.pop('first'))} to {period_label(out.pop('last'))}"
+    for key in ("office_id", "officer_id", "declarant_id"):
+        out[key.replace("_id", "s")] = len(prep.names.get(key, []))
+    return out
+
+
+def _summary(
+    source: Source,
+    report: ValidationReport,
+    prep: Prepared | None,
+    settings: Settings,
+    overview: dict[str, object],
+    indicators: pd.DataFrame,
+    timings: dict[str, float],
+) -> dict[str, object]:
+    present = sorted(prep.present) if prep else []
+    counts = indicators.groupby("indicator").agg(
+        rows=("value", "size"), computed=("value", "count"), flagged=("flagged", "sum")
+    )
+    return {
+        "notice": NOTICE,
+        "source": source
+        if isinstance(source, str)
+        else str(source)
+        if isinstance(source, Path)
+        else "table",
+        "rows": report.rows,
+        **overview,
+        "columns_present": present,
+        "columns_absent": [c for c in schema.NAMES if c not in present],
+        "indicators": {
+            k: {c: int(v) for c, v in r.items()} for k, r in counts.to_dict("index").items()
+        },
+        "settings": asdict(settings),
+        "timings_seconds": timings,
+        "indicator_docs": {k: asdict(v) for k, v in base.REGISTRY.items()},
+    }
+
+
+def write_outputs(result: IntegrityResult, out_dir: str | Path) -> list[Path]:
+    """Write indicators.csv, entities.csv, pair_cells.csv and summary.json into `out_dir`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [
+        out / "indicators.csv",
+        out / "entities.csv",
+        out / "pair_cells.csv",
+        out / "summary.json",
+    ]
+    result.indicators.to_csv(paths[0], index=False)
+    result.entities.to_csv(paths[1], index=False)
+    result.pair_cells.to_csv(paths[2], index=False)
+    paths[3].write_text(json.dumps(result.summary, indent=2, default=str), encoding="utf-8")
+    return paths

@@ -1,0 +1,138 @@
+"""Mapping files: how another file layout becomes the canonical declaration schema.
+
+A mapping is YAML with a `columns` section (canonical name: source column, or a small spec) and an
+optional `constants` section (canonical name: value for every row). Spec keys:
+
+- `column`: the source column;
+- `format`: strftime codes for a date or datetime column ("%y-%m-%d");
+- `values`: a table of source values to canonical ones (channel codes, "R": red);
+- `pad`: left-pad codes with zeros to this width (tariff codes stored as numbers lose them);
+- `anonymised`: true when the layout replaces country codes by opaque ones (accept any code).
+
+Mappings shipped with Arusha (`kcs`, `bacuda`) are package data and can be named instead of a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from arusha.analytics import schema
+from arusha.analytics.errors import MappingError
+
+SPEC_KEYS = {"column", "format", "values", "pad", "anonymised"}
+BUILTIN = ("kcs", "bacuda")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Where one canonical column comes from in the source layout."""
+
+    column: str
+    format: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    pad: int | None = None
+    anonymised: bool = False
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A named adaptation of one source layout to the canonical schema."""
+
+    name: str
+    description: str = ""
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)
+    delimiter: str = ","
+
+    def source_for(self, canonical: str) -> str:
+        """The source column feeding a canonical column, for messages."""
+        spec = self.columns.get(canonical)
+        return spec.column if spec else canonical
+
+
+def load_mapping(ref: str | Path) -> Mapping:
+    """Load a mapping from a YAML file, or a shipped one by name ("kcs", "bacuda")."""
+    if isinstance(ref, str) and ref in BUILTIN:
+        text = (
+            resources.files("arusha.analytics")
+            .joinpath("mappings", f"{ref}.yaml")
+            .read_text("utf-8")
+        )
+        return parse_mapping(text, origin=f"built-in mapping {ref}")
+    path = Path(ref)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from exc
+    return parse_mapping(text, origin=str(path))
+
+
+def parse_mapping(text: str, origin: str = "mapping") -> Mapping:
+    """Parse and check mapping YAML; every mistake names the key at fault."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{origin} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{origin} must be a YAML mapping with a 'columns' section.")
+    unknown = set(data) - {"name", "description", "columns", "constants", "csv"}
+    if unknown:
+        raise MappingError(f"{origin}: unknown top-level keys {sorted(unknown)}.")
+    columns = {name: _spec(origin, name, raw) for name, raw in (data.get("columns") or {}).items()}
+    constants = dict(data.get("constants") or {})
+    for name in [*columns, *constants]:
+        if name not in schema.BY_NAME:
+            raise MappingError(
+                f"{origin}: '{name}' is not a canonical column ({', '.join(schema.NAMES)})."
+            )
+    both = set(columns) & set(constants)
+    if both:
+        raise MappingError(f"{origin}: {sorted(both)} given both as a column and as a constant.")
+    csv = data.get("csv") or {}
+    return Mapping(
+        name=str(data.get("name") or origin),
+        description=str(data.get("description") or ""),
+        columns=columns,
+        constants=constants,
+        delimiter=str(csv.get("delimiter", ",")),
+    )
+
+
+def _spec(origin: str, name: str, raw: object) -> ColumnSpec:
+    if isinstance(raw, bool):
+        # YAML reads unquoted no, yes, on, off as booleans; the column name is lost.
+        raise MappingError(
+            f"{origin}: '{name}' was read as {str(raw).lower()}; put the column name in quotes."
+        )
+    if isinstance(raw, str | int | float):
+        return ColumnSpec(column=str(raw))
+    if not isinstance(raw, dict) or "column" not in raw:
+        raise MappingError(
+            f"{origin}: '{name}' must be a source column name or have a 'column' key."
+        )
+    unknown = set(raw) - SPEC_KEYS
+    if unknown:
+        raise MappingError(f"{origin}: '{name}' has unknown keys {sorted(unknown)}.")
+    pad = raw.get("pad")
+    if pad is not None and (not isinstance(pad, int) or pad < 1):
+        raise MappingError(f"{origin}: '{name}'.pad must be a positive whole number.")
+    values = raw.get("values") or {}
+    if not isinstance(values, dict):
+        raise MappingError(
+            f"{origin}: '{name}'.values must be a table of source value: canonical value."
+        )
+    return ColumnSpec(
+        column=str(raw["column"]),
+        format=raw.get("format"),
+        values={str(k): str(v) for k, v in values.items()},
+        pad=pad,
+        anonymised=bool(raw.get("anonymised", False)),
+    )
+
+
+IDENTITY = Mapping(name="canonical", description="The canonical layout itself.")

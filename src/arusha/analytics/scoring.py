@@ -1,0 +1,60 @@
+"""Composite score per entity: how much evidence its indicators carry, for ordering reviews.
+
+Each computed indicator contributes its one-sided z-score, floored at 0 and capped at 10, so
+that an indicator pointing the reassuring way neither adds nor subtracts, and one extreme value
+cannot drown the rest. The score is the sum of contributions; entities are ranked by it within
+their kind. A score orders leads for review; it is not a finding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ENTITY_KEY = ["entity_kind", "entity_id", "office_id"]
+CAP = 10.0
+
+
+def contributions(indicators: pd.DataFrame) -> np.ndarray:
+    """Each row's contribution to its entity's score (NaN where the indicator was not computed)."""
+    z = indicators["z"].to_numpy(dtype=float)
+    computed = indicators["value"].notna().to_numpy()
+    return np.where(computed, np.clip(np.nan_to_num(z, nan=0.0), 0.0, CAP), np.nan)
+
+
+def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity: score, rank within its kind, flags, and each indicator's contribution."""
+    columns = [*ENTITY_KEY, "score", "rank", "flags", "indicators"]
+    if indicators.empty:
+        return pd.DataFrame(columns=[*columns, "top_reason"])
+    f = indicators.reset_index(drop=True)
+    key = f["entity_kind"] + "\x1f" + f["entity_id"] + "\x1f" + f["office_id"]
+    codes, uniques = pd.factorize(key)
+    size = len(uniques)
+    contribution = contributions(f)
+    first = np.unique(codes, return_index=True)[1]
+    out = f.loc[first, ENTITY_KEY].reset_index(drop=True)
+    out["score"] = np.round(
+        np.bincount(codes, weights=np.nan_to_num(contribution), minlength=size), 3
+    )
+    out["flags"] = np.bincount(
+        codes, weights=f["flagged"].to_numpy(dtype=float), minlength=size
+    ).astype(int)
+    out["indicators"] = np.bincount(codes, weights=~np.isnan(contribution), minlength=size).astype(
+        int
+    )
+    names = sorted(f["indicator"].unique())
+    for name in names:
+        mine = (f["indicator"] == name).to_numpy()
+        column = np.full(size, np.nan)
+        column[codes[mine]] = np.round(contribution[mine], 3)
+        out[name] = column
+    best = np.lexsort((-np.nan_to_num(contribution, nan=-1.0), codes))
+    best = best[np.unique(codes[best], return_index=True)[1]]
+    reason = np.where(np.nan_to_num(contribution[best]) > 0, f["explanation"].to_numpy()[best], "")
+    out["top_reason"] = reason
+    out = out.sort_values(
+        ["entity_kind", "score", "entity_id"], ascending=[True, False, True], kind="stable"
+    )
+    out["rank"] = out.groupby("entity_kind").cumcount() + 1
+    return out[[*columns, *names, "top_reason"]].reset_index(drop=True)

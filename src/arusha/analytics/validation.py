@@ -1,0 +1,214 @@
+"""Validation before analysis: every problem in the data, with counts and example row numbers.
+
+Checks: required columns present; required values present; values parsable; no impossible values
+(negative amounts, release before lodging, dates before 1950 or in the future, item numbers
+below 1); (declaration_id, item_no) unique; every declaration has an item 1; office, declarant,
+officer and lodging date the same on every item of a declaration. Any problem stops the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from arusha.analytics.engine import ROW, Engine
+from arusha.analytics.load import Check, Staged
+
+EXAMPLES = 5
+# Item numbers 1..62 are checked for duplicates with one bit each inside a 64-bit integer
+# (sum of bits = OR of bits exactly when no item repeats); other numbers get an exact re-check.
+MAX_BIT_ITEM = 62
+DECLARATION_FIELDS = ("office_id", "declarant_id", "officer_id", "lodged_at")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of problem in one column: how many rows, and the first few row numbers."""
+
+    column: str
+    kind: str  # missing_column, empty, missing_value, unparsable, impossible, duplicate_key, ...
+    count: int
+    rows: tuple[int, ...]
+    message: str
+
+    def describe(self) -> str:
+        if self.kind in ("missing_column", "empty"):
+            return self.message
+        unit = "declaration" if self.kind in ("inconsistent", "missing_first_item") else "row"
+        unit += "" if self.count == 1 else "s"
+        example = ", ".join(str(r) for r in self.rows)
+        label = "row" if len(self.rows) == 1 else "rows"
+        return f"{self.message}: {self.count:,} {unit} (for example {label} {example})"
+
+
+@dataclass
+class ValidationReport:
+    """All problems found. Row numbers count data rows from 1 (a CSV header is not counted)."""
+
+    rows: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.rows:,} rows checked, no problems."
+        return f"Validation failed with {len(self.problems)} problem(s); nothing was analysed."
+
+    def to_text(self) -> str:
+        lines = [self.summary()]
+        lines += [f"- [{p.column or '-'}] {p.describe()}" for p in self.problems]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rows": self.rows, "ok": self.ok, "problems": [asdict(p) for p in self.problems]}
+
+
+SEPARATE_CHECKS_FROM = 1_000_000  # rows from which each check runs as its own query
+
+
+def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
+    """Run every check; return the report (the caller decides to stop).
+
+    On large data each check is its own filtered count: the engine then skips every block whose
+    statistics (minimum, maximum, nulls) rule the condition out, which makes most checks nearly
+    free, and checks on a column's form run once per distinct value. On small data one query
+    counts everything, as the fixed cost of many small queries would dominate."""
+    if staged.missing:
+        problems = [Problem(col, "missing_column", 0, (), msg) for col, msg in staged.missing]
+        return ValidationReport(rows=0, problems=problems)
+    wide = staged.wide
+    report = ValidationReport(rows=int(wide.count().to_pyarrow().as_py()))
+    if report.rows == 0:
+        report.problems.append(Problem("", "empty", 0, (), "The file has no data rows."))
+        return report
+    if report.rows >= SEPARATE_CHECKS_FROM:
+        counts = [_count(_failing(wide, check)) for check in staged.checks]
+    else:
+        sums = {f"c{i}": c.condition(wide).cast("int64").sum() for i, c in enumerate(staged.checks)}
+        found = wide.aggregate(**sums).to_pyarrow().to_pylist()[0]
+        counts = [int(found[f"c{i}"] or 0) for i in range(len(staged.checks))]
+    for check, count in zip(staged.checks, counts, strict=True):
+        if count:
+            rows = _examples(_failing(wide, check))
+            report.problems.append(Problem(check.column, check.kind, count, rows, check.message))
+    report.problems += _key_problems(wide, staged.present)
+    return report
+
+
+def _count(rows: ir.Table) -> int:
+    return int(rows.count().to_pyarrow().as_py())
+
+
+def _failing(wide: ir.Table, check: Check) -> ir.Table:
+    return _per_value(wide, check) if check.per_value else wide.filter(check.condition(wide))
+
+
+def _per_value(wide: ir.Table, check: Check) -> ir.Table:
+    """The rows whose value fails a check on its form, testing each distinct source value once."""
+    if check.source is None or check.transform is None:  # stage() sets both for per_value checks
+        raise ValueError(f"{check.column}: a per-value check needs a source column")
+    values = wide.select(check.source).distinct()
+    values = values.mutate(**{check.column: check.transform(values[check.source])})
+    bad = values.filter(check.condition(values)).select(check.source)
+    return wide.semi_join(bad, check.source)
+
+
+def _examples(rows: ir.Table) -> tuple[int, ...]:
+    picked = rows.select(ROW).order_by(ROW).limit(EXAMPLES).to_pyarrow()
+    return tuple(int(r) for r in picked.column(ROW).to_pylist())
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _hash(value) -> dt.uint64:  # any type goes in
+    """The engine's own 64-bit hash (Ibis's .hash() adds two casts per row on DuckDB)."""
+
+
+def _fingerprint(t: ir.Table, fields: list[str]) -> ir.IntegerValue:
+    """One number per row that changes when any of `fields` changes (shifts keep the fields
+    apart, so that swapping two values does not cancel out)."""
+    out: ir.IntegerValue = _hash(t[fields[0]])
+    for shift, f in enumerate(fields[1:], start=1):
+        out = out ^ (_hash(t[f]) >> shift)
+    return out
+
+
+def _key_problems(t: ir.Table, present: frozenset[str]) -> list[Problem]:
+    """Duplicate keys, declarations without item 1, and fields that differ between items.
+
+    One pass: per declaration, the sum and the OR of one bit per item number (equal exactly
+    when no item number repeats; numbers outside 1..62 all share bit 0, so two of them force
+    an exact re-check), and the smallest and largest fingerprint of its declaration fields."""
+    fields = [f for f in DECLARATION_FIELDS if f in present]
+    item = t.item_no
+    in_range = (item >= 1) & (item <= MAX_BIT_ITEM)
+    bit = ibis.ifelse(in_range, ibis.literal(1, "int64") << item, ibis.literal(1, "int64"))
+    fingerprint = _fingerprint(t, fields)
+    per_decl = t.group_by("declaration_id").aggregate(
+        bits_sum=bit.sum(), bits_or=bit.bit_or(), lo=fingerprint.min(), hi=fingerprint.max()
+    )
+    suspects = per_decl.bits_sum != per_decl.bits_or
+    no_first = (per_decl.bits_or & 2) == 0
+    totals = per_decl.aggregate(
+        suspects=suspects.cast("int64").sum(),
+        no_first=no_first.cast("int64").sum(),
+        differ=(per_decl.lo != per_decl.hi).cast("int64").sum(),
+    )
+    found = totals.to_pyarrow().to_pylist()[0]
+    problems: list[Problem] = []
+    if found["suspects"]:
+        problems += _duplicates(t, per_decl.filter(suspects).select("declaration_id"))
+    if found["no_first"]:
+        ids = per_decl.filter(no_first).select("declaration_id")
+        rows = _examples(t.filter(t.declaration_id.isin(ids.declaration_id)))
+        message = "declaration has no item 1 (declaration-level fields are read from item 1)"
+        problems.append(
+            Problem("item_no", "missing_first_item", int(found["no_first"]), rows, message)
+        )
+    if found["differ"]:
+        problems += _inconsistent(t, fields)
+    return problems
+
+
+def _inconsistent(t: ir.Table, fields: list[str]) -> list[Problem]:
+    """Which declaration fields differ between items (only run when some do)."""
+    per_decl = t.group_by("declaration_id").aggregate(
+        **{f"{f}_n": t[f].nunique() for f in fields},
+        **{f"{f}_null": t[f].isnull().cast("int64").sum() for f in fields},
+        n=t.count(),
+    )
+    problems = []
+    for f in fields:
+        differs = (per_decl[f"{f}_n"] > 1) | (
+            (per_decl[f"{f}_null"] > 0) & (per_decl[f"{f}_null"] < per_decl.n)
+        )
+        ids = per_decl.filter(differs).select("declaration_id")
+        count = int(ids.count().to_pyarrow().as_py())
+        if count:
+            rows = _examples(t.filter(t.declaration_id.isin(ids.declaration_id)))
+            message = f"{f} differs between items of the same declaration"
+            problems.append(Problem(f, "inconsistent", count, rows, message))
+    return problems
+
+
+def _duplicates(t: ir.Table, suspects: ir.Table) -> list[Problem]:
+    """Exact check of (declaration_id, item_no) on the declarations the bit test singled out."""
+    lines = t.filter(t.declaration_id.isin(suspects.declaration_id) & t.item_no.notnull())
+    keys = (
+        lines.group_by(["declaration_id", "item_no"])
+        .aggregate(n=lines.count())
+        .filter(lambda k: k.n > 1)
+    )
+    extra = int(
+        keys.aggregate(extra=(keys.n - 1).sum()).to_pyarrow().column("extra")[0].as_py() or 0
+    )
+    if not extra:
+        return []
+    repeated = lines.semi_join(keys, ["declaration_id", "item_no"])
+    message = "(declaration_id, item_no) repeats an earlier row"
+    return [Problem("declaration_id", "duplicate_key", extra, _examples(repeated), message)]

@@ -1,0 +1,143 @@
+"""The whole analysis on generated data: few false flags on clean data, recall on planted data,
+and the output files the web app and reviewers read."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from arusha.analytics import (
+    INDICATOR_COLUMNS,
+    NOTICE,
+    GroundTruth,
+    IntegrityResult,
+    evaluate,
+    write_outputs,
+)
+
+SPEC_COLUMNS = [
+    "entity_kind",
+    "entity_id",
+    "office_id",
+    "indicator",
+    "value",
+    "expected",
+    "p_value",
+    "q_value",
+    "flagged",
+    "explanation",
+]
+
+
+def flagged(result: IntegrityResult, indicator: str) -> set[str]:
+    f = result.indicators
+    return set(f.loc[(f["indicator"] == indicator) & f["flagged"], "entity_id"])
+
+
+def test_clean_data_raises_few_flags(clean: IntegrityResult) -> None:
+    f = clean.indicators
+    assert not flagged(clean, "pair_excess")
+    assert not flagged(clean, "collusion_signature")
+    assert not flagged(clean, "benford")
+    assert f["flagged"].sum() <= 3, f[f["flagged"]][["entity_kind", "entity_id", "indicator"]]
+    assert (f["entity_kind"] == "pair").sum() > 100  # many pairs were tested
+
+
+def test_planted_pairs_are_found_and_no_other_pair_is_flagged(
+    planted: tuple[IntegrityResult, GroundTruth],
+) -> None:
+    result, truth = planted
+    scores = evaluate(result, truth)
+    assert scores["pair_excess"]["recall_strong"] == 1.0
+    assert scores["collusion_signature"]["recall_strong"] == 1.0
+    assert scores["pair_excess"]["other_pairs_flagged"] == 0
+    assert scores["collusion_signature"]["other_pairs_flagged"] == 0
+
+
+def test_the_signature_finds_weak_collusion_the_pair_excess_misses(
+    planted: tuple[IntegrityResult, GroundTruth],
+) -> None:
+    result, truth = planted
+    scores = evaluate(result, truth)
+    assert scores["collusion_signature"]["recall_weak"] >= 2 / 3
+    assert scores["collusion_signature"]["recall_weak"] > scores["pair_excess"]["recall_weak"]
+
+
+def test_colluding_officers_lead_the_officer_ranking(
+    planted: tuple[IntegrityResult, GroundTruth],
+) -> None:
+    result, truth = planted
+    officers = result.entities[result.entities["entity_kind"] == "officer"]
+    strong = {p.officer_id for p in truth.pairs if p.strength == "strong"}
+    assert set(officers["entity_id"].head(len(strong))) == strong
+    assert list(officers["rank"].head(3)) == [1, 2, 3]
+
+
+def test_benford_fabricators_are_flagged(planted: tuple[IntegrityResult, GroundTruth]) -> None:
+    result, truth = planted
+    assert flagged(result, "benford") == set(truth.benford_declarants)
+
+
+def test_explanations_give_the_numbers_in_plain_words(
+    planted: tuple[IntegrityResult, GroundTruth],
+) -> None:
+    result, truth = planted
+    strong = next(p for p in truth.pairs if p.strength == "strong")
+    f = result.indicators
+    text = f.loc[
+        (f["indicator"] == "pair_excess")
+        & (f["entity_id"] == f"{strong.officer_id}|{strong.declarant_id}"),
+        "explanation",
+    ].iloc[0]
+    assert text.startswith(f"{strong.officer_id} handled ")
+    assert f"declarations of {strong.declarant_id} at office {strong.office_id} in 2024Q" in text
+    assert "times the" in text and "expected under random assignment" in text and "q " in text
+
+
+def test_outputs_have_the_documented_columns(
+    planted: tuple[IntegrityResult, GroundTruth], tmp_path: Path
+) -> None:
+    result, _ = planted
+    paths = write_outputs(result, tmp_path)
+    assert [p.name for p in paths] == [
+        "indicators.csv",
+        "entities.csv",
+        "pair_cells.csv",
+        "summary.json",
+    ]
+    with paths[0].open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[: len(SPEC_COLUMNS)] == SPEC_COLUMNS
+    assert header == list(INDICATOR_COLUMNS)
+    kinds = set(result.indicators["entity_kind"])
+    assert kinds == {"officer", "declarant", "pair", "office"}
+    pairs = result.indicators[result.indicators["entity_kind"] == "pair"]
+    assert pairs["entity_id"].str.fullmatch(r"[^|]+\|[^|]+").all()
+    entities = result.entities
+    assert list(entities.columns[:7]) == [
+        "entity_kind",
+        "entity_id",
+        "office_id",
+        "score",
+        "rank",
+        "flags",
+        "indicators",
+    ]
+    assert entities.groupby("entity_kind")["rank"].min().eq(1).all()
+    summary = json.loads(paths[3].read_text(encoding="utf-8"))
+    assert summary["notice"] == NOTICE
+    assert "not proof" in NOTICE
+
+
+@pytest.mark.parametrize("kind", ["officer", "declarant", "pair", "office"])
+def test_every_entity_kind_is_scored(
+    planted: tuple[IntegrityResult, GroundTruth], kind: str
+) -> None:
+    result, _ = planted
+    scored = result.entities[result.entities["entity_kind"] == kind]
+    assert len(scored) > 0
+    assert (scored["score"] >= 0).all()
+    assert scored["score"].is_monotonic_decreasing

@@ -1,0 +1,169 @@
+"""Validation: malformed files give a clear, structured report and nothing is analysed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from arusha.analytics import ValidationFailed, run_integrity, validate
+from arusha.analytics.cli import main
+from tests.analytics.tables import declarations
+
+HEADER = (
+    "declaration_id,item_no,lodged_at,released_at,office_id,declarant_id,importer_id,officer_id,"
+    "hs_code,origin_country,customs_value,net_mass_kg,channel_assigned,channel_final,inspected,offence_found"
+)
+GOOD = "D1,1,2024-01-05 10:00:00,2024-01-05 12:00:00,OF1,DC1,IM1,OA,850440,CN,100,2,red,green,1,0"
+MALFORMED = [
+    GOOD,  # row 1
+    GOOD,  # row 2 repeats row 1's key
+    "D2,1,2024-01-05,2024-01-04,OF1,DC1,IM1,OA,8504,CHN,-5,2,purple,green,maybe,0",  # row 3
+    "D3,1,05/01/2024,,OF1,DC2,IM1,OB,850440,CN,abc,2,red,red,1,0",  # row 4
+    "D4,1,2024-01-05,,OF1,DC2,,OB,850440,CN,10,2,red,red,1,0",  # row 5
+    "D4,2,2024-01-06,,OF2,DC2,IM2,OB,850440,CN,10,2,red,red,1,0",  # row 6
+    "D5,1.5,2024-01-06,,OF2,DC2,IM2,OB,850440,CN,10,2,red,red,1,0",  # row 7
+    "D6,2,2024-01-06,,OF2,DC2,IM2,OB,850440,CN,10,2,red,red,1,0",  # row 8: no item 1
+]
+
+
+def write_csv(path: Path, lines: list[str], header: str = HEADER) -> Path:
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def problems_by(report: object) -> dict[tuple[str, str], object]:
+    return {(p.column, p.message): p for p in report.problems}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def malformed(tmp_path: Path) -> Path:
+    return write_csv(tmp_path / "bad.csv", MALFORMED)
+
+
+def test_each_kind_of_problem_is_reported_with_column_count_and_rows(malformed: Path) -> None:
+    found = problems_by(validate(malformed))
+    expected = {
+        ("declaration_id", "(declaration_id, item_no) repeats an earlier row"): (
+            "duplicate_key",
+            1,
+            (1, 2),
+        ),
+        ("item_no", "item_no is not a whole number"): ("unparsable", 1, (7,)),
+        # D5's only item number is unparsable, so it has no item 1 either
+        ("item_no", "declaration has no item 1 (declaration-level fields are read from item 1)"): (
+            "missing_first_item",
+            2,
+            (7, 8),
+        ),
+        ("lodged_at", "lodged_at is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"): (
+            "unparsable",
+            1,
+            (4,),
+        ),
+        ("importer_id", "importer_id is empty"): ("missing_value", 1, (5,)),
+        ("hs_code", "hs_code is not a tariff code of at least 6 digits"): ("unparsable", 1, (3,)),
+        ("origin_country", "origin_country is not a two-letter ISO 3166 country code"): (
+            "unparsable",
+            1,
+            (3,),
+        ),
+        ("customs_value", "customs_value is not a number"): ("unparsable", 1, (4,)),
+        ("customs_value", "customs_value is negative"): ("impossible", 1, (3,)),
+        ("channel_assigned", "channel_assigned is not green, yellow or red"): (
+            "unparsable",
+            1,
+            (3,),
+        ),
+        ("inspected", "inspected is not true or false (or 1/0, yes/no)"): ("unparsable", 1, (3,)),
+        ("released_at", "released_at is before lodged_at"): ("impossible", 1, (3,)),
+        ("office_id", "office_id differs between items of the same declaration"): (
+            "inconsistent",
+            1,
+            (5, 6),
+        ),
+        ("lodged_at", "lodged_at differs between items of the same declaration"): (
+            "inconsistent",
+            1,
+            (5, 6),
+        ),
+    }
+    assert {key: (p.kind, p.count, p.rows) for key, p in found.items()} == expected
+
+
+def test_the_report_reads_as_plain_sentences(malformed: Path) -> None:
+    text = validate(malformed).to_text()
+    assert text.startswith("Validation failed with 14 problem(s); nothing was analysed.")
+    assert "- [customs_value] customs_value is negative: 1 row (for example row 3)" in text
+
+
+def test_analysis_stops_before_any_indicator(malformed: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as failure:
+        run_integrity(malformed)
+    assert len(failure.value.report.problems) == 14
+    assert main(["integrity", str(malformed), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_required_columns_are_reported_first(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "short.csv", ["D1,OF1"], header="declaration_id,office_id")
+    report = validate(path)
+    assert [(p.column, p.kind) for p in report.problems] == [
+        ("lodged_at", "missing_column"),
+        ("declarant_id", "missing_column"),
+        ("importer_id", "missing_column"),
+        ("hs_code", "missing_column"),
+        ("customs_value", "missing_column"),
+    ]
+    assert "Required column customs_value is missing" in report.to_text()
+
+
+def test_a_file_without_rows_is_a_problem(tmp_path: Path) -> None:
+    report = validate(write_csv(tmp_path / "empty.csv", []))
+    assert [p.kind for p in report.problems] == ["empty"]
+
+
+def test_duplicates_beyond_item_62_are_still_found_exactly() -> None:
+    rows = [{"declaration_id": "D1", "item_no": i} for i in range(1, 101)]
+    rows += [{"declaration_id": "D1", "item_no": 100}, {"declaration_id": "D2", "item_no": 1}]
+    report = validate(declarations(rows))
+    assert [(p.kind, p.count, p.rows) for p in report.problems] == [
+        ("duplicate_key", 1, (100, 101))
+    ]
+
+
+def test_a_clean_table_passes() -> None:
+    report = validate(declarations([{"item_no": 1}, {"declaration_id": "X", "item_no": 1}]))
+    assert report.ok
+    assert report.to_dict() == {"rows": 2, "ok": True, "problems": []}
+
+
+def test_parquet_rows_are_numbered_in_file_order(tmp_path: Path) -> None:
+    table = declarations([{"customs_value": 1.0}] * 3 + [{"customs_value": -1.0}])
+    path = tmp_path / "bad.parquet"
+    pq.write_table(
+        table.set_column(0, "declaration_id", pa.array([f"D{i}" for i in range(4)])),
+        path,
+        row_group_size=2,
+    )
+    (problem,) = validate(path).problems
+    assert (problem.column, problem.kind, problem.rows) == ("customs_value", "impossible", (4,))
+
+
+def test_validate_command_prints_the_report_and_exits_2(
+    malformed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(malformed)]) == 2
+    assert "importer_id is empty: 1 row (for example row 5)" in capsys.readouterr().out
+
+
+def test_large_files_check_each_condition_separately_with_the_same_report(
+    malformed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arusha.analytics import validation
+
+    small = validate(malformed)
+    monkeypatch.setattr(validation, "SEPARATE_CHECKS_FROM", 0)
+    assert validate(malformed) == small
