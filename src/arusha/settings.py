@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "arusha.reporting",
     "arusha.surveys",
     "arusha.cases",
+    "arusha.integrity",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("assessments/", include("arusha.assessments.urls")),
     path("reports/", include("arusha.reporting.urls")),
     path("cases/", include("arusha.cases.urls")),
+    path("integrity/", include("arusha.integrity.urls")),
     # The anonymous intake, also served alone on its own host by arusha.intake_wsgi.
     path("report/", include("arusha.reporting.intake_urls")),
     path("surveys/", include("arusha.surveys.urls")),

@@ -1,0 +1,1 @@
+"""Integrity risk analytics in the platform: upload declarations, store and review the leads."""

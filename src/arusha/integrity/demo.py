@@ -1,0 +1,35 @@
+"""Demo data of the integrity analytics app: one analysed run of generated declarations for SENAE,
+whose `integrity` user is its integrity officer. Generated from a fixed seed; loaded once."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from arusha.analytics import GeneratorConfig, build_demo
+from arusha.core.models import Organisation, User
+from arusha.integrity.models import AnalysisRun
+from arusha.integrity.storing import store_result
+
+# Small enough to load in seconds; large enough that the planted pairs stand out.
+DEMO_CONFIG = GeneratorConfig(
+    rows=20_000, seed=2024, offices=3, officers=24, declarants=60, strong_pairs=2, weak_pairs=1
+)
+SOURCE_NAME = "senae-demo-declarations.parquet"
+
+
+def load() -> list[str]:
+    senae = Organisation.objects.filter(short_name="SENAE").first()
+    if senae is None:
+        return []
+    if not AnalysisRun.objects.filter(organisation=senae, is_demo=True).exists():
+        with tempfile.TemporaryDirectory(prefix="arusha-integrity-demo-") as tmp:
+            demo = build_demo(Path(tmp), DEMO_CONFIG)
+        run = AnalysisRun(
+            organisation=senae,
+            uploaded_by=User.objects.filter(username="integrity").first(),
+            source_name=SOURCE_NAME,
+            is_demo=True,
+        )
+        store_result(run, demo.result)
+    return ["  risk analytics: one analysed run of generated declarations for SENAE (integrity)"]

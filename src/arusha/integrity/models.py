@@ -1,0 +1,89 @@
+"""Stored analysis runs: one per uploaded file, with the scored entities and their indicators."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arusha.core.models import Organisation
+
+
+class AnalysisRun(models.Model):
+    class Status(models.TextChoices):
+        FAILED_VALIDATION = "failed_validation", _("Failed validation")
+        DONE = "done", _("Done")
+
+    class MappingName(models.TextChoices):
+        CANONICAL = "", _("Canonical schema")
+        KCS = "kcs", _("KCS export")
+        BACUDA = "bacuda", _("BACUDA export")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="analysis_runs"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source_name = models.CharField(max_length=255)
+    mapping = models.CharField(max_length=20, choices=MappingName.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+
+class EntityScore(models.Model):
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="entities")
+    entity_kind = models.CharField(max_length=20)
+    entity_id = models.CharField(max_length=255)
+    office_id = models.CharField(max_length=100, blank=True)
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    flags = models.PositiveIntegerField(default=0)
+    top_reason = models.TextField(blank=True)
+    contributions = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["entity_kind", "rank"]
+        indexes = [models.Index(fields=["run", "entity_kind", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_kind} {self.entity_id}"
+
+
+class IndicatorValue(models.Model):
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="indicators")
+    entity_kind = models.CharField(max_length=20)
+    entity_id = models.CharField(max_length=255)
+    office_id = models.CharField(max_length=100, blank=True)
+    indicator = models.CharField(max_length=50)
+    period = models.CharField(max_length=20, blank=True)
+    value = models.FloatField(null=True)
+    expected = models.FloatField(null=True)
+    p_value = models.FloatField(null=True)
+    q_value = models.FloatField(null=True)
+    flagged = models.BooleanField(default=False)
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["q_value", "indicator"]
+        indexes = [models.Index(fields=["run", "entity_kind", "entity_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} of {self.entity_kind} {self.entity_id}"

@@ -1,0 +1,139 @@
+"""Run the analytics library on a file and keep what it finds: the only module that calls it."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from arusha.analytics import IntegrityResult, run_integrity, validate
+from arusha.core.models import Organisation, User
+from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue
+
+BASE_COLUMNS = {
+    "entity_kind",
+    "entity_id",
+    "office_id",
+    "score",
+    "rank",
+    "flags",
+    "indicators",
+    "top_reason",
+}
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _jsonable(data: object) -> Any:
+    """The summary holds numpy numbers, tuples and maybe NaN; JSON keeps plain values, NaN as null
+    (PostgreSQL's jsonb refuses NaN)."""
+    return json.loads(json.dumps(data, default=_default), parse_constant=lambda _name: None)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        item = value.item()
+        return None if isinstance(item, float) and math.isnan(item) else item
+    return str(value)
+
+
+def analyse_file(
+    path: Path,
+    *,
+    organisation: Organisation,
+    user: User | None,
+    source_name: str,
+    mapping: str = "",
+    is_demo: bool = False,
+) -> AnalysisRun:
+    """Validate, then analyse, the file; a run that fails validation keeps only its report."""
+    run = AnalysisRun(
+        organisation=organisation,
+        uploaded_by=user,
+        source_name=source_name,
+        mapping=mapping,
+        is_demo=is_demo,
+    )
+    report = validate(path, mapping or None)
+    run.rows = report.rows
+    if not report.ok:
+        run.status = AnalysisRun.Status.FAILED_VALIDATION
+        run.problems = _jsonable(report.to_dict()["problems"])
+        run.save()
+        return run
+    result = run_integrity(path, mapping or None)
+    return store_result(run, result)
+
+
+@transaction.atomic
+def store_result(run: AnalysisRun, result: IntegrityResult) -> AnalysisRun:
+    run.status = AnalysisRun.Status.DONE
+    run.summary = _jsonable(_summary(result.summary))
+    run.rows = int(result.summary.get("rows", run.rows) or 0)  # type: ignore[call-overload]
+    run.save()
+    EntityScore.objects.bulk_create(_entities(run, result), batch_size=1000)
+    IndicatorValue.objects.bulk_create(_indicators(run, result), batch_size=1000)
+    return run
+
+
+def _summary(summary: dict[str, object]) -> dict[str, object]:
+    """What the run page shows; the settings and per-step timings stay in the CLI's output."""
+    keep = ("notice", "rows", "declarations", "periods", "offices", "officers", "declarants")
+    kept = {key: summary[key] for key in keep if key in summary}
+    kept["columns_absent"] = summary.get("columns_absent", [])
+    kept["indicators"] = summary.get("indicators", {})
+    return kept
+
+
+def _entities(run: AnalysisRun, result: IntegrityResult) -> list[EntityScore]:
+    frame = result.entities
+    indicator_columns = [c for c in frame.columns if c not in BASE_COLUMNS]
+    scores = []
+    for row in frame.to_dict("records"):
+        contributions = {
+            name: round(value, 3)
+            for name in indicator_columns
+            if (value := _number(row[name])) is not None
+        }
+        scores.append(
+            EntityScore(
+                run=run,
+                entity_kind=row["entity_kind"],
+                entity_id=str(row["entity_id"]),
+                office_id=str(row.get("office_id") or ""),
+                score=_number(row["score"]) or 0.0,
+                rank=int(row["rank"]),
+                flags=int(row.get("flags") or 0),
+                top_reason=str(row.get("top_reason") or ""),
+                contributions=contributions,
+            )
+        )
+    return scores
+
+
+def _indicators(run: AnalysisRun, result: IntegrityResult) -> list[IndicatorValue]:
+    return [
+        IndicatorValue(
+            run=run,
+            entity_kind=row["entity_kind"],
+            entity_id=str(row["entity_id"]),
+            office_id=str(row.get("office_id") or ""),
+            indicator=row["indicator"],
+            period=str(row.get("period") or ""),
+            value=_number(row["value"]),
+            expected=_number(row["expected"]),
+            p_value=_number(row["p_value"]),
+            q_value=_number(row["q_value"]),
+            flagged=bool(row["flagged"]),
+            explanation=str(row.get("explanation") or ""),
+        )
+        for row in result.indicators.to_dict("records")
+    ]

@@ -1,0 +1,17 @@
+"""URLs of the integrity analytics app, under /integrity/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from arusha.integrity import views
+
+app_name = "integrity"
+
+urlpatterns = [
+    path("", views.run_list, name="list"),
+    path("upload/", views.run_upload, name="upload"),
+    path("runs/<uuid:code>/", views.run_detail, name="run"),
+    path("runs/<uuid:code>/indicators.csv", views.run_export, name="export"),
+    path("runs/<uuid:code>/<str:kind>/<path:entity>/", views.entity_detail, name="entity"),
+]

@@ -1,0 +1,167 @@
+"""Pages of integrity analytics: runs, an upload, a run's ranked leads, one entity's indicators."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path, PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from arusha.analytics import NOTICE, AnalyticsError
+from arusha.core import audit
+from arusha.core.models import User
+from arusha.integrity import access
+from arusha.integrity.charts import contribution_chart
+from arusha.integrity.forms import UploadForm
+from arusha.integrity.models import AnalysisRun, EntityScore
+from arusha.integrity.storing import analyse_file
+
+KINDS = {
+    "officer": _lazy("Officers"),
+    "declarant": _lazy("Declarants"),
+    "pair": _lazy("Officer–declarant pairs"),
+    "office": _lazy("Offices"),
+}
+PAGE_ROWS = 200
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    administrations = access.officer_administrations(user)
+    if not administrations.exists():
+        raise Http404
+    context = {"runs": access.visible_runs(user), "notice": NOTICE}
+    return render(request, "integrity/run_list.html", context)
+
+
+@login_required
+def run_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    administrations = access.officer_administrations(user)
+    if not administrations.exists():
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None, organisations=administrations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = _analyse_upload(user, form.cleaned_data)
+        except AnalyticsError as exc:
+            form.add_error("file", _("The file could not be read: %(error)s") % {"error": exc})
+        else:
+            if run.is_done:
+                messages.success(request, _("The file was analysed."))
+            return redirect("integrity:run", code=run.code)
+    return render(request, "integrity/run_upload.html", {"form": form})
+
+
+def _analyse_upload(user: User, data: dict[str, object]) -> AnalysisRun:
+    upload = data["file"]
+    name = PurePath(upload.name).name  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
+        path = Path(tmp) / ("upload" + PurePath(name).suffix.lower())
+        with path.open("wb") as out:
+            for chunk in upload.chunks():  # type: ignore[attr-defined]
+                out.write(chunk)
+        run = analyse_file(
+            path,
+            organisation=data["organisation"],  # type: ignore[arg-type]
+            user=user,
+            source_name=name,
+            mapping=str(data.get("mapping") or ""),
+        )
+    audit.record(user, "integrity.run_created", run, organisation=run.organisation)
+    return run
+
+
+@login_required
+def run_detail(request: HttpRequest, code: str) -> HttpResponse:
+    run = access.get_run_for_user(_user(request), code)
+    kind = request.GET.get("kind", "officer")
+    kind = kind if kind in KINDS else "officer"
+    office = request.GET.get("office", "")
+    flagged_only = request.GET.get("flagged") == "1"
+    entities = run.entities.filter(entity_kind=kind)
+    if office:
+        entities = entities.filter(office_id=office)
+    if flagged_only:
+        entities = entities.filter(flags__gt=0)
+    offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
+    context = {
+        "run": run,
+        "notice": NOTICE,
+        "entities": entities.order_by("rank")[:PAGE_ROWS],
+        "kinds": KINDS.items(),
+        "kind": kind,
+        "office": office,
+        "offices": sorted(set(offices)),
+        "flagged_only": flagged_only,
+    }
+    return render(request, "integrity/run_detail.html", context)
+
+
+@login_required
+def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> HttpResponse:
+    user = _user(request)
+    run = access.get_run_for_user(user, code)
+    scores = run.entities.filter(entity_kind=kind, entity_id=entity)
+    office = request.GET.get("office", "")
+    score: EntityScore | None = (scores.filter(office_id=office) if office else scores).first()
+    if score is None:
+        raise Http404
+    indicators = run.indicators.filter(
+        entity_kind=kind, entity_id=entity, office_id=score.office_id
+    ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+    audit.record(
+        user,
+        "integrity.entity_viewed",
+        run,
+        organisation=run.organisation,
+        details={"entity_kind": kind, "entity_id": entity},
+    )
+    context = {
+        "run": run,
+        "notice": NOTICE,
+        "score": score,
+        "kind_label": KINDS.get(kind, kind),
+        "indicators": indicators,
+        "chart": contribution_chart(score.contributions),
+    }
+    return render(request, "integrity/entity_detail.html", context)
+
+
+@login_required
+def run_export(request: HttpRequest, code: str) -> HttpResponse:
+    run = access.get_run_for_user(_user(request), code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="indicators-{run.code}.csv"'
+    fields = [
+        "entity_kind",
+        "entity_id",
+        "office_id",
+        "indicator",
+        "period",
+        "value",
+        "expected",
+        "p_value",
+        "q_value",
+        "flagged",
+        "explanation",
+    ]
+    writer = csv.writer(response)
+    writer.writerow(fields)
+    for row in run.indicators.order_by("entity_kind", "entity_id", "indicator").values_list(
+        *fields
+    ):
+        writer.writerow(row)
+    return response

@@ -1,0 +1,49 @@
+"""An integrity officer uploads declarations, reads the ranked leads and opens an officer's page.
+
+Selectors are ids and form field names, so the test holds whatever language the interface speaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from arusha.analytics import GeneratorConfig, write_dataset
+from tests.conftest import PASSWORD
+
+
+def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
+    page: Any, screenshot: Any, alice: Any, tmp_path: Path
+) -> None:
+    from arusha.core.audit import AuditEntry
+
+    data = tmp_path / "declarations.csv"
+    write_dataset(GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), data)
+
+    page.goto("/login/")
+    page.locator("#id_username").fill("alice")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/")
+
+    page.locator("#nav-integrity").click()
+    page.locator("#upload-run").click()
+    page.locator("input[name=file]").set_input_files(str(data))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
+    assert page.locator("#integrity-notice").is_visible()
+    rows = page.locator("#ranked-entities tbody tr")
+    assert rows.count() == 15
+    screenshot(page, "integrity-ranked-officers")
+
+    first = rows.first.locator("a")
+    officer = first.inner_text()
+    first.click()
+    page.locator("#entity-indicators").wait_for()
+    assert officer in page.locator("h1").inner_text()
+    assert page.locator("#contribution-chart rect").count() >= 1
+    assert page.locator("#entity-indicators tbody tr").count() >= 1
+    screenshot(page, "integrity-officer-drill-down")
+    assert AuditEntry.objects.filter(
+        action="integrity.entity_viewed", details__entity_id=officer
+    ).exists()
