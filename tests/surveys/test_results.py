@@ -43,10 +43,22 @@ def test_a_small_group_and_its_complement_are_hidden_from_counts_and_statistics(
     assert counts["strongly_disagree"] is None
     assert counts["strongly_agree"] is None
     assert counts["agree"] == 20
-    # Whole-sample figures stay: they cover 31 people. The unfavourable share does not: 3 in
-    # 31 times 31 would give the three brokers back.
-    assert question.mean is not None and question.mean.n == 31
+    # The whole-sample mean would give the hidden counts back: 8 + 3 hidden answers and a mean
+    # of (20×75 + 8×100 + 3×0) / 31 leave one solution. It is hidden, and so is the share.
+    assert question.mean is None
     assert question.unfavourable is None
+
+
+def test_a_question_with_no_hidden_count_shows_its_mean(campaign: Any) -> None:
+    add_responses(campaign, 20, group="importer", agreement="agree")
+    add_responses(campaign, 10, group="exporter", agreement="strongly_agree")
+    outcome = results.campaign_results(campaign, "en")
+    question = next(q for q in outcome.questions if q.code == "kf1.message")
+    counts = {o.code: o.count for o in question.options}
+    assert counts["agree"] == 20 and counts["strongly_agree"] == 10
+    assert question.mean is not None and question.mean.n == 30
+    # (20×75 + 10×100) / 30
+    assert question.mean.mean == pytest.approx(2500 / 30)
 
 
 def test_exports_and_raw_responses_carry_only_what_the_page_shows(campaign: Any) -> None:

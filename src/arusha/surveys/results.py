@@ -235,6 +235,9 @@ def _question(
         for o in question.choices
     ]
     visible = n is not None
+    # With an option count hidden, the whole-sample mean or unfavourable share shown beside the
+    # other counts could give the hidden counts back: hide them too.
+    exact = visible and None not in counts.values()
     return QuestionResult(
         question.code,
         question.text.get(language),
@@ -242,8 +245,8 @@ def _question(
         key_factor,
         n,
         options,
-        stats.mean_ci(all_scores) if visible and len(all_scores) >= MIN_GROUP else None,
-        stats.guarded_share(all_flags) if visible else None,
+        stats.mean_ci(all_scores) if exact and len(all_scores) >= MIN_GROUP else None,
+        stats.guarded_share(all_flags) if exact else None,
         _labelled(stats.breakdown(scores, flags), _group_label) if visible else [],
         _labelled(
             stats.breakdown(by_office_scores, by_office_flags),
