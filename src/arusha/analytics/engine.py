@@ -85,20 +85,33 @@ class Engine:
         return isinstance(source, str | Path) and str(source).lower().endswith(CSV_SUFFIXES)
 
     def aggregate_sets(
-        self, name: str, expr: ir.Table, sets: list[list[str]], sums: list[str]
+        self,
+        name: str,
+        expr: ir.Table,
+        sets: list[list[str]],
+        sums: list[str],
+        counts: list[str] | None = None,
     ) -> ir.Table:
-        """Sums of `sums` grouped by each key set in turn, in one materialised table: the keys
-        (NULL where a set does not use them), `level` (the set's position) and the sums.
+        """Sums of `sums` and counts of the rows where each boolean column of `counts` is true,
+        grouped by each key set in turn, in one materialised table: the keys (NULL where a set
+        does not use them), `level` (the set's position), the sums and the counts (int64).
 
         On DuckDB this is one scan with GROUPING SETS, which Ibis cannot express; elsewhere a
-        union of ordinary group-bys."""
+        union of ordinary group-bys. A filtered count is about twice as fast as the sum of the
+        same condition cast to an integer (DuckDB sums 64-bit integers in 128-bit states)."""
+        counts = counts or []
         keys = list(dict.fromkeys(k for s in sets for k in s))
         if not self.is_duckdb:
             parts = []
             for level, keyset in enumerate(sets):
-                part = expr.group_by(keyset).aggregate(**{c: expr[c].sum() for c in sums})
+                part = expr.group_by(keyset).aggregate(
+                    **{c: expr[c].sum() for c in sums},
+                    **{c: expr.count(where=expr[c]) for c in counts},
+                )
                 nulls = {k: ibis.null(expr[k].type()) for k in keys if k not in keyset}
-                parts.append(part.mutate(level=level, **nulls).select(*keys, "level", *sums))
+                parts.append(
+                    part.mutate(level=level, **nulls).select(*keys, "level", *sums, *counts)
+                )
             return self.materialize(name, ibis.union(*parts))
         full = self._prefix + name
         masks = [
@@ -106,7 +119,10 @@ class Engine:
         ]
         cases = " ".join(f"WHEN {m} THEN {i}" for i, m in enumerate(masks))
         quoted = ", ".join(f'"{k}"' for k in keys)
-        columns = ", ".join(f'CAST(SUM("{c}") AS BIGINT) AS "{c}"' for c in sums)
+        columns = ", ".join(
+            [f'CAST(SUM("{c}") AS BIGINT) AS "{c}"' for c in sums]
+            + [f'COUNT(*) FILTER (WHERE "{c}") AS "{c}"' for c in counts]
+        )
         grouping = ", ".join("(" + ", ".join(f'"{k}"' for k in s) + ")" for s in sets)
         sql = ibis.to_sql(expr, dialect="duckdb")
         self.backend.raw_sql(

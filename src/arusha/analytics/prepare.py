@@ -128,8 +128,13 @@ def declarations(lines: ir.Table, present: frozenset[str]) -> ir.Table:
     return d.select(**cols)
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    return total(condition.fill_null(False).cast("int64"))
+def _count(d: ir.Table, condition: ir.BooleanValue) -> ir.IntegerScalar:
+    """Rows where `condition` is true (NULL counts as false), for use in a grouped aggregate.
+
+    A filtered count (int64, `COUNT(*) FILTER (WHERE ...)` on DuckDB) rather than a sum of the
+    condition cast to integers: DuckDB sums 64-bit integers into 128-bit states, which makes the
+    sum about twice as slow as the count on the same groups."""
+    return d.count(where=condition)
 
 
 def outcome_sums(d: ir.Table, present: frozenset[str]) -> dict[str, ir.Scalar]:
@@ -138,23 +143,23 @@ def outcome_sums(d: ir.Table, present: frozenset[str]) -> dict[str, ir.Scalar]:
     has = present.__contains__
     offence = d.offence if has("offence_found") else None
     if has("channel_assigned"):
-        agg["high"] = _count(d.assigned >= 1)
-        agg["red"] = _count(d.assigned == 2)
+        agg["high"] = _count(d, d.assigned >= 1)
+        agg["red"] = _count(d, d.assigned == 2)
         if has("channel_final"):
-            agg["down"] = _count(d.final < d.assigned)
+            agg["down"] = _count(d, d.final < d.assigned)
     if has("inspected") and offence is not None:
-        agg["insp"] = _count(d.inspected)
-        agg["insp_off"] = _count(d.inspected & offence)
+        agg["insp"] = _count(d, d.inspected)
+        agg["insp_off"] = _count(d, d.inspected & offence)
         if has("channel_assigned"):
-            agg["red_insp"] = _count(d.inspected & (d.assigned == 2))
-            agg["red_insp_off"] = _count(d.inspected & (d.assigned == 2) & offence)
+            agg["red_insp"] = _count(d, d.inspected & (d.assigned == 2))
+            agg["red_insp_off"] = _count(d, d.inspected & (d.assigned == 2) & offence)
     if has("released_at") and has("channel_assigned"):
         # Release times exclude declarations with an offence found: those are held for good reason.
         clean = d.log_hours.notnull() & (~offence if offence is not None else ibis.literal(True))
         for name, rank in CHANNEL_RANK.items():
             chosen = clean & (d.assigned == rank)
             value = ibis.ifelse(chosen, d.log_hours, ibis.literal(0.0))
-            agg[f"rel_n_{name}"] = _count(chosen)
+            agg[f"rel_n_{name}"] = _count(d, chosen)
             agg[f"rel_s_{name}"] = total(value)
             agg[f"rel_ss_{name}"] = total(value * value)
     return agg

@@ -142,14 +142,14 @@ def value_cells(prep: Prepared, n_lines: int, settings: Settings) -> ir.Table:
         "office_id",
         "officer_id",
         "declarant_id",
-        priced=z.notnull().cast("int64"),
-        under=under.cast("int64"),
-        cleared=(under & ~joined.adjusted).cast("int64"),
-        **{f"d{d}": (joined.digit == d).cast("int64") for d in range(1, 10)},
+        priced=z.notnull(),
+        under=under,
+        cleared=under & ~joined.adjusted,
+        **{f"d{d}": joined.digit == d for d in range(1, 10)},
     )
     sets = [["office_id", "officer_id"], ["declarant_id"]]
     return prep.engine.aggregate_sets(
-        "value_cells", flags, sets, ["priced", "under", "cleared", *DIGITS]
+        "value_cells", flags, sets, [], ["priced", "under", "cleared", *DIGITS]
     )
 
 
