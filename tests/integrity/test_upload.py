@@ -81,3 +81,15 @@ def test_the_csv_export_holds_every_indicator_row(client: Any, alice: Any, run: 
     lines = response.content.decode().strip().splitlines()
     assert lines[0].startswith("entity_kind,entity_id,office_id,indicator")
     assert len(lines) == run.indicators.count() + 1
+
+
+def test_the_csv_export_never_lets_an_uploaded_identifier_run_as_a_formula(
+    client: Any, alice: Any, run: Any
+) -> None:
+    row = run.indicators.first()
+    row.entity_id = '=HYPERLINK("http://evil.example","x")'
+    row.save()
+    client.force_login(alice)
+    body = client.get(reverse("integrity:export", args=[run.code])).content.decode()
+    assert "'=HYPERLINK" in body
+    assert ',"=HYPERLINK' not in body and ",=HYPERLINK" not in body

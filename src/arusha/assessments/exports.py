@@ -12,13 +12,7 @@ from openpyxl.styles import Alignment, Font
 from arusha.assessments.models import Assessment
 from arusha.assessments.results import as_percent, display_answer, level_label
 from arusha.core.key_factors import KeyFactor
-
-
-def _safe(value: object) -> object:
-    # A text starting with = + - @ would run as a formula in a spreadsheet program.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+from arusha.core.spreadsheets import safe_cell
 
 
 def answers_xlsx(assessment: Assessment, language: str) -> bytes:
@@ -58,7 +52,7 @@ def _workbook(assessment: Assessment, language: str) -> bytes:
             answer.note if answer else "",
             answer.link if answer else "",
         ]
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     _format(sheet, [8, 28, 18, 60, 24, 12, 40, 40, 30])
     summary = book.create_sheet(_("Key factors")[:31])
     summary.append([_("Key factor"), _("Score (0-100)"), _("Maturity level")])
@@ -79,7 +73,7 @@ def _workbook(assessment: Assessment, language: str) -> bytes:
         (_("Questionnaire"), f"{questionnaire.title.get(language)} {questionnaire.version}"),
         (_("Content hash"), assessment.questionnaire_version.content_hash),
     ]:
-        meta.append([label, _safe(value)])
+        meta.append([label, safe_cell(value)])
     _format(meta, [20, 80])
     out = BytesIO()
     book.save(out)

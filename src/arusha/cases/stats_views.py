@@ -18,6 +18,7 @@ from arusha.cases import access, charts, reminders, statistics
 from arusha.cases.models import Case
 from arusha.core.access import region_for_coordinator
 from arusha.core.models import Organisation, User
+from arusha.core.spreadsheets import safe_row
 from arusha.reporting.models import Channel
 
 
@@ -127,14 +128,14 @@ def statistics_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"integrity-statistics-{organisation.short_name or organisation.pk}"
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(safe_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = Workbook()
         sheet = book.active
         assert sheet is not None  # noqa: S101 - a new workbook always has a sheet
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

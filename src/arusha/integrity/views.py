@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from arusha.analytics import NOTICE, AnalyticsError
 from arusha.core import audit
 from arusha.core.models import User
+from arusha.core.spreadsheets import safe_row
 from arusha.integrity import access
 from arusha.integrity.charts import contribution_chart
 from arusha.integrity.forms import UploadForm
@@ -163,5 +164,6 @@ def run_export(request: HttpRequest, code: str) -> HttpResponse:
     for row in run.indicators.order_by("entity_kind", "entity_id", "indicator").values_list(
         *fields
     ):
-        writer.writerow(row)
+        # Identifiers come from an uploaded file: never let one run as a formula.
+        writer.writerow(safe_row(row))
     return response

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from arusha.core.spreadsheets import safe_cell
 from arusha.partnerships.models import Action, Agreement, Commitment
 
 AGREEMENT_COLUMNS = [
@@ -48,16 +49,11 @@ ACTION_COLUMNS = [
     "Target",
     "Measured",
 ]
-# Spreadsheet programs run cells that start with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 Table = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
 
 
 def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+    return "" if value is None else safe_cell(value)
 
 
 def agreement_rows(agreements: Iterable[Agreement]) -> Iterable[list[Any]]:

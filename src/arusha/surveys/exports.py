@@ -12,19 +12,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from arusha.core.spreadsheets import safe_cell
 from arusha.core.suppression import suppress_counts, suppress_total
 from arusha.surveys.models import GROUP_QUESTION, Campaign, Response
 from arusha.surveys.results import CampaignResults
 
 # Attributes a raw export never carries: office, size and gender narrow a group too far.
 RAW_ATTRIBUTES = (GROUP_QUESTION,)
-
-
-def _safe(value: object) -> object:
-    # A text starting with = + - @ would run as a formula in a spreadsheet program.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _round(value: float | None, digits: int = 1) -> float | str:
@@ -119,7 +113,7 @@ def results_csv(outcome: CampaignResults) -> str:
     writer = csv.writer(out)
     writer.writerow(aggregate_header())
     for row in aggregate_rows(outcome):
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -129,7 +123,7 @@ def results_xlsx(outcome: CampaignResults) -> bytes:
     sheet.title = _("Results")[:31]
     sheet.append(aggregate_header())
     for row in aggregate_rows(outcome):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -153,7 +147,7 @@ def raw_responses_csv(campaign: Campaign) -> str:
         group = str(response.attributes.get(GROUP_QUESTION) or "")
         row = [_cell(response.answers.get(code)) for code in codes]
         row.append(group if shown.get(group) is not None else "")
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 
