@@ -47,3 +47,35 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     assert AuditEntry.objects.filter(
         action="integrity.entity_viewed", details__entity_id=officer
     ).exists()
+
+    # The officer's declarant mix against the office's, with its table for screen readers.
+    assert page.locator("#mix-chart rect.bar-value").count() >= 1
+    assert page.locator("#mix-chart rect.bar-reference").count() >= 1
+    assert "not proof" in page.locator("#pair-mix figcaption").inner_text()
+    page.locator("#pair-mix details summary").click()
+    bars = page.locator("#mix-chart rect.bar-value").count()
+    assert page.locator("#mix-table tbody tr").count() == bars
+    if page.locator("#quarter-form").count():
+        choice = page.locator("#id_quarter option").last.get_attribute("value")
+        page.locator("#id_quarter").select_option(choice)
+        page.locator("#quarter-form button[type=submit]").click()
+        page.wait_for_url("**quarter=*")
+        assert page.locator("#id_quarter").input_value() == choice
+    screenshot(page, "integrity-officer-declarant-mix")
+
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+    page.locator("#mix-chart").wait_for()
+    assert "no pruebas" in page.locator("#pair-mix figcaption").inner_text()
+    screenshot(page, "integrity-officer-declarant-mix-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "integrity-officer-declarant-mix-es-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A pair's page: its declarations against the count random assignment predicts.
+    page.goto(page.url.split("/officer/")[0] + "/?kind=pair")
+    page.locator("#ranked-entities tbody tr a").first.click()
+    page.locator("#pair-chart").wait_for()
+    assert page.locator("#pair-table tbody tr").count() >= 1
+    screenshot(page, "integrity-pair-quarters-es")

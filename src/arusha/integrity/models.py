@@ -87,3 +87,48 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} of {self.entity_kind} {self.entity_id}"
+
+
+class PairCellQuerySet(models.QuerySet["PairCell"]):
+    def of_officer(self, officer_id: str) -> PairCellQuerySet:
+        return self.filter(officer_id=officer_id)
+
+    def of_declarant(self, declarant_id: str) -> PairCellQuerySet:
+        return self.filter(declarant_id=declarant_id)
+
+    def at(self, office_id: str, period: str) -> PairCellQuerySet:
+        return self.filter(office_id=office_id, period=period)
+
+
+class PairCell(models.Model):
+    """One tested (office, quarter, officer, declarant) cell: what the pair charts are drawn from.
+
+    Only cells with enough declarations are tested, so an officer's cells cover part of their
+    declarations, not all of them.
+    """
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="pair_cells")
+    office_id = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)
+    officer_id = models.CharField(max_length=255)
+    declarant_id = models.CharField(max_length=255)
+    n = models.PositiveIntegerField(help_text="declarations of the pair in the office and quarter")
+    n_officer = models.PositiveIntegerField(help_text="the officer's declarations there")
+    n_declarant = models.PositiveIntegerField(help_text="the declarant's declarations there")
+    n_office = models.PositiveIntegerField(help_text="the office's declarations that quarter")
+    expected = models.FloatField()
+    p_value = models.FloatField(null=True)
+    q_value = models.FloatField(null=True)
+    flagged = models.BooleanField(default=False)
+
+    objects = PairCellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office_id", "period", "officer_id", "declarant_id"]
+        indexes = [
+            models.Index(fields=["run", "officer_id"]),
+            models.Index(fields=["run", "declarant_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}|{self.declarant_id} at {self.office_id} in {self.period}"

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from arusha.analytics import IntegrityResult, run_integrity, validate
 from arusha.core.models import Organisation, User
-from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue
+from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 
 BASE_COLUMNS = {
     "entity_kind",
@@ -81,6 +81,7 @@ def store_result(run: AnalysisRun, result: IntegrityResult) -> AnalysisRun:
     run.save()
     EntityScore.objects.bulk_create(_entities(run, result), batch_size=1000)
     IndicatorValue.objects.bulk_create(_indicators(run, result), batch_size=1000)
+    PairCell.objects.bulk_create(_pair_cells(run, result), batch_size=1000)
     return run
 
 
@@ -136,4 +137,26 @@ def _indicators(run: AnalysisRun, result: IntegrityResult) -> list[IndicatorValu
             explanation=str(row.get("explanation") or ""),
         )
         for row in result.indicators.to_dict("records")
+    ]
+
+
+def _pair_cells(run: AnalysisRun, result: IntegrityResult) -> list[PairCell]:
+    """The tested cells; empty when the file has no officer column."""
+    return [
+        PairCell(
+            run=run,
+            office_id=str(row["office_id"]),
+            period=str(row["period"]),
+            officer_id=str(row["officer_id"]),
+            declarant_id=str(row["declarant_id"]),
+            n=int(row["n"]),
+            n_officer=int(row["n_i"]),
+            n_declarant=int(row["n_j"]),
+            n_office=int(row["n_t"]),
+            expected=float(row["expected"]),
+            p_value=_number(row["p_value"]),
+            q_value=_number(row["q_value"]),
+            flagged=bool(row["flagged"]),
+        )
+        for row in result.pair_cells.to_dict("records")
     ]

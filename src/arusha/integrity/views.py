@@ -18,8 +18,8 @@ from arusha.analytics import NOTICE, AnalyticsError
 from arusha.core import audit
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
-from arusha.integrity import access
-from arusha.integrity.charts import contribution_chart
+from arusha.integrity import access, drilldown
+from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file
@@ -137,8 +137,31 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
         "kind_label": KINDS.get(kind, kind),
         "indicators": indicators,
         "chart": contribution_chart(score.contributions),
+        **_pair_charts(run, score, request.GET.get("quarter", "")),
     }
     return render(request, "integrity/entity_detail.html", context)
+
+
+def _pair_charts(run: AnalysisRun, score: EntityScore, wanted: str) -> dict[str, object]:
+    """The officer's declarant mix, the declarant's officer mix, or the pair's quarters."""
+    cells = drilldown.cells_of(run, score)
+    if score.entity_kind == "pair":
+        tested = drilldown.pair_quarters(cells)
+        return {"pair_cells": tested, "pair_chart": observed_chart(tested)}
+    choices = drilldown.quarters(cells)
+    quarter = drilldown.chosen_quarter(cells, choices, wanted)
+    if quarter is None:
+        return {}
+    if score.entity_kind == "officer":
+        mix = drilldown.declarant_mix(cells, quarter)
+    else:
+        mix = drilldown.officer_mix(cells, quarter)
+    return {
+        "mix": mix,
+        "mix_chart": mix_chart(mix.shares),
+        "mix_for_officer": score.entity_kind == "officer",
+        "quarters": choices,
+    }
 
 
 @login_required

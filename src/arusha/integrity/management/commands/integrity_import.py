@@ -1,0 +1,130 @@
+"""Analyse a declarations file on the server and store the run, as an upload would."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+
+from arusha.analytics import AnalyticsError, Problem
+from arusha.core import audit
+from arusha.core.models import Organisation, Role, User
+from arusha.integrity.models import AnalysisRun
+from arusha.integrity.storing import analyse_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Check and analyse a declarations file (CSV or Parquet) and store the run for an "
+        "administration's integrity officers, like an upload but with no size limit. A file with "
+        "problems is not analysed: its validation report is printed and the command fails. "
+        "Example: arusha manage integrity_import declarations.parquet --organisation SENAE "
+        "--mapping kcs --user integrity"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="the declarations file, .csv or .parquet")
+        parser.add_argument(
+            "--organisation",
+            required=True,
+            help="the Customs administration: its short name, code or number",
+        )
+        parser.add_argument(
+            "--mapping",
+            choices=[m for m in AnalysisRun.MappingName.values if m],
+            default="",
+            help="the file's layout if it is a known export (default: the canonical schema)",
+        )
+        parser.add_argument(
+            "--user", help="the integrity officer the run is recorded as uploaded by (username)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        organisation = _organisation(options["organisation"])
+        user = _officer(options["user"], organisation) if options["user"] else None
+        try:
+            run = analyse_file(
+                path,
+                organisation=organisation,
+                user=user,
+                source_name=path.name,
+                mapping=options["mapping"],
+            )
+        except AnalyticsError as exc:
+            raise CommandError(f"The file could not be read: {exc}") from exc
+        audit.record(
+            user,
+            "integrity.run_created",
+            run,
+            organisation=organisation,
+            details={"via": "integrity_import"},
+        )
+        if not run.is_done:
+            self.stderr.write(_report(run))
+            raise CommandError(
+                "Nothing was analysed: correct the file and import it again "
+                f"(failed run {run.code})."
+            )
+        self.stdout.write(self.style.SUCCESS(_done(run)))
+
+
+def _organisation(value: str) -> Organisation:
+    """By code, number or short name; only a Customs administration can hold analysis runs."""
+    if _is_uuid(value):
+        found = Organisation.objects.filter(code=value)
+    elif value.isdigit():
+        found = Organisation.objects.filter(pk=int(value))
+    else:
+        found = Organisation.objects.filter(short_name__iexact=value)
+    matches = list(found[:2])
+    if not matches:
+        raise CommandError(
+            f"No organisation matches {value!r}: give its short name, code or number."
+        )
+    if len(matches) > 1:
+        raise CommandError(f"More than one organisation matches {value!r}: give its code instead.")
+    if matches[0].kind != Organisation.Kind.CUSTOMS:
+        raise CommandError(f"{matches[0].label} is not a Customs administration.")
+    return matches[0]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _officer(username: str, organisation: Organisation) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"No active user is called {username!r}.")
+    if not user.organisations_with_role(Role.INTEGRITY_OFFICER).filter(pk=organisation.pk).exists():
+        raise CommandError(f"{username} is not an integrity officer of {organisation.label}.")
+    return user
+
+
+def _report(run: AnalysisRun) -> str:
+    lines = [f"{run.rows:,} rows checked; validation failed with {len(run.problems)} problem(s):"]
+    for problem in run.problems:
+        described = Problem(**{**problem, "rows": tuple(problem["rows"])}).describe()
+        lines.append(f"- [{problem['column'] or '-'}] {described}")
+    return "\n".join(lines)
+
+
+def _done(run: AnalysisRun) -> str:
+    counts = (
+        f"{run.rows:,} rows, {run.entities.count():,} scored entities "
+        f"({run.entities.filter(flags__gt=0).count():,} with a flag), "
+        f"{run.indicators.count():,} indicator values, {run.pair_cells.count():,} tested pair cells"
+    )
+    return (
+        f"Analysed {run.source_name}: {counts}.\nRun: {reverse('integrity:run', args=[run.code])}"
+    )
