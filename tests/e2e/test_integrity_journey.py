@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from arusha.analytics import GeneratorConfig, write_dataset
+from django.utils import translation
+
+from arusha.analytics import REGISTRY, GeneratorConfig, write_dataset
+from arusha.integrity import wording
 from tests.conftest import PASSWORD
 
 
@@ -67,6 +70,17 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     page.wait_for_selector("html[lang=es]")
     page.locator("#mix-chart").wait_for()
     assert "no pruebas" in page.locator("#pair-mix figcaption").inner_text()
+    # The notice and the indicators' titles in Spanish, each key kept beside its title.
+    notice = page.locator("#integrity-notice").inner_text()
+    assert notice.startswith("Son indicadores para revisión, no pruebas de irregularidades.")
+    first = page.locator("#entity-indicators tbody tr").first.locator("td").first
+    key = first.locator("code").inner_text()
+    with translation.override("es"):
+        title = wording.indicator_title(key)
+    assert title != REGISTRY[key].title
+    assert first.inner_text().startswith(title)
+    assert title in page.locator("#contribution-chart").inner_text()
+    assert page.locator("hgroup p").inner_text().startswith("Funcionario · ")
     screenshot(page, "integrity-officer-declarant-mix-es")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -78,4 +92,14 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     page.locator("#ranked-entities tbody tr a").first.click()
     page.locator("#pair-chart").wait_for()
     assert page.locator("#pair-table tbody tr").count() >= 1
+    assert page.locator("hgroup p").inner_text().startswith("Par funcionario–declarante · ")
     screenshot(page, "integrity-pair-quarters-es")
+
+    page.locator("#language-select").select_option("fr")
+    page.wait_for_selector("html[lang=fr]")
+    assert page.locator("hgroup p").inner_text().startswith("Paire agent–déclarant · ")
+    assert page.locator("#integrity-notice").inner_text().startswith("Ce sont des indicateurs")
+    screenshot(page, "integrity-pair-quarters-fr")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "integrity-pair-quarters-fr-phone")

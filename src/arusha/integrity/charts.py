@@ -14,39 +14,42 @@ from arusha.integrity.drilldown import Share
 from arusha.integrity.models import PairCell
 
 CAP = 10.0  # a contribution is a z-score capped at 10
-WIDTH = 360
 # Paired bars put each label on its own line above its two bars, so the chart stays narrow
 # enough to read on a phone without scrolling sideways.
 PAIRED_WIDTH = 400
 PAIRED_BAR = 300
+# A contribution's bar sits under its indicator's title, which is HTML so that it wraps in any
+# language; the bar's own SVG, on the paired charts' scale, holds only the bar and its value.
+CONTRIBUTION_BAR = PAIRED_BAR
 PAIRED_ROW = 60
 PAIRED_TOP = 6  # the legend is HTML above the chart, where it can wrap in any language
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    indicator: str
     value: float
-    y: int
     width: int
-    text_x: int
+
+    @property
+    def text_x(self) -> int:
+        return 4 + self.width + 6
 
 
 @dataclass(frozen=True)
 class BarChart:
     bars: list[Bar]
-    height: int
-    width: int = WIDTH + 200
+    width: int = PAIRED_WIDTH
 
 
 def contribution_chart(contributions: dict[str, float]) -> BarChart:
     """One bar per computed indicator, its contribution to the score, largest first."""
     items = sorted(contributions.items(), key=lambda item: -item[1])
-    bars = []
-    for n, (label, value) in enumerate(items):
-        width = round(WIDTH * min(max(value, 0.0), CAP) / CAP)
-        bars.append(Bar(label, value, 8 + 26 * n, width, 170 + width + 6))
-    return BarChart(bars, height=16 + 26 * len(bars))
+    bars = [
+        Bar(indicator, value, round(CONTRIBUTION_BAR * min(max(value, 0.0), CAP) / CAP))
+        for indicator, value in items
+    ]
+    return BarChart(bars)
 
 
 @dataclass(frozen=True)

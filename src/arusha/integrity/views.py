@@ -12,9 +12,8 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from arusha.analytics import NOTICE, AnalyticsError
+from arusha.analytics import AnalyticsError
 from arusha.core import audit
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
@@ -23,13 +22,8 @@ from arusha.integrity.charts import contribution_chart, mix_chart, observed_char
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file
+from arusha.integrity.wording import KINDS, NOTICE
 
-KINDS = {
-    "officer": _lazy("Officers"),
-    "declarant": _lazy("Declarants"),
-    "pair": _lazy("Officer–declarant pairs"),
-    "office": _lazy("Offices"),
-}
 PAGE_ROWS = 200
 
 
@@ -101,7 +95,7 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "run": run,
         "notice": NOTICE,
-        "entities": entities.order_by("rank")[:PAGE_ROWS],
+        "entities": entities.with_top_indicator().order_by("rank")[:PAGE_ROWS],
         "kinds": KINDS.items(),
         "kind": kind,
         "office": office,
@@ -134,7 +128,6 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
         "run": run,
         "notice": NOTICE,
         "score": score,
-        "kind_label": KINDS.get(kind, kind),
         "indicators": indicators,
         "chart": contribution_chart(score.contributions),
         **_pair_charts(run, score, request.GET.get("quarter", "")),

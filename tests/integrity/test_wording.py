@@ -1,0 +1,130 @@
+"""The integrity pages' own translatable wording stays in step with the library's English and is
+shown, translated, wherever a person reads an indicator, an entity kind or the notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+import arusha.analytics
+from arusha.analytics import REGISTRY
+from arusha.analytics.indicators.base import ENTITY_KINDS
+from arusha.integrity import wording
+
+LANGUAGES = ["es", "fr", "pt"]
+
+
+def test_the_notice_is_word_for_word_the_librarys_in_english() -> None:
+    with translation.override("en"):
+        assert str(wording.NOTICE) == arusha.analytics.NOTICE
+
+
+def test_every_indicator_the_library_registers_has_a_title() -> None:
+    # RELEASE registers fast_release_red and fast_release_yellow, one per channel it tests.
+    assert {"fast_release_red", "fast_release_yellow"} <= REGISTRY.keys()
+    assert set(wording.INDICATOR_TITLES) == set(REGISTRY)
+
+
+def test_each_title_is_word_for_word_the_librarys_in_english() -> None:
+    with translation.override("en"):
+        for name, info in REGISTRY.items():
+            assert str(wording.INDICATOR_TITLES[name]) == info.title, name
+
+
+def test_every_indicator_and_contribution_of_a_run_has_a_title(run: Any) -> None:
+    names = set(run.indicators.values_list("indicator", flat=True).distinct())
+    for contributions in run.entities.values_list("contributions", flat=True):
+        names |= set(contributions)
+    assert len(names) >= 8
+    assert names <= set(wording.INDICATOR_TITLES)
+
+
+def test_every_entity_kind_has_a_label() -> None:
+    assert set(wording.KIND) == set(wording.KINDS) == set(ENTITY_KINDS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_title_kind_and_the_notice_are_translated(language: str) -> None:
+    # A string the catalogue lacks (never extracted, or left untranslated) stays in English.
+    labels = [
+        wording.NOTICE,
+        *wording.INDICATOR_TITLES.values(),
+        *wording.KIND.values(),
+        *wording.KINDS.values(),
+    ]
+    with translation.override("en"):
+        english = [str(label) for label in labels]
+    with translation.override(language):
+        translated = [str(label) for label in labels]
+    assert [e for e, t in zip(english, translated, strict=True) if e == t] == []
+
+
+def test_a_name_without_a_title_shows_as_itself() -> None:
+    assert wording.indicator_title("new_indicator") == "new_indicator"
+    assert wording.kind_label("port") == "port"
+
+
+def _spanish(client: Any, user: Any) -> Any:
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    return client
+
+
+def test_the_spanish_officer_page_shows_titles_keys_kind_and_notice(
+    client: Any, run: Any, alice: Any
+) -> None:
+    officer = run.entities.filter(entity_kind="officer").order_by("rank").first()
+    url = reverse("integrity:entity", args=[run.code, "officer", officer.entity_id])
+    page = _spanish(client, alice).get(url, {"office": officer.office_id}).content.decode()
+    assert "Son indicadores para revisión, no pruebas de irregularidades." in page
+    assert arusha.analytics.NOTICE not in page
+    assert "<p>Funcionario · Oficina" in page
+    assert "Explicación (en inglés)" in page
+    for name in officer.contributions:
+        with translation.override("es"):
+            title = wording.indicator_title(name)
+        assert title != REGISTRY[name].title
+        assert f"{title} <code>{name}</code>" in page  # the chart's label, key beside it
+        assert f"{title}<br><code>{name}</code>" in page  # the table's first column
+
+
+def test_the_spanish_pair_page_names_its_kind_in_spanish(client: Any, run: Any, alice: Any) -> None:
+    pair = run.entities.filter(entity_kind="pair").order_by("rank").first()
+    url = reverse("integrity:entity", args=[run.code, "pair", pair.entity_id])
+    page = _spanish(client, alice).get(url, {"office": pair.office_id}).content.decode()
+    assert "<p>Par funcionario–declarante · " in page
+    assert "Officer–declarant" not in page
+    assert "Patrón de colusión de un par" in page
+
+
+def test_the_spanish_ranked_list_translates_kinds_and_names_each_main_reason(
+    client: Any, run: Any, alice: Any
+) -> None:
+    url = reverse("integrity:run", args=[run.code])
+    page = _spanish(client, alice).get(url, {"kind": "pair"}).content.decode()
+    assert '<option value="pair" selected>Pares funcionario–declarante</option>' in page
+    assert "Son indicadores para revisión" in page
+    leads = run.entities.filter(entity_kind="pair").exclude(top_reason="").with_top_indicator()
+    assert leads.exists()
+    for lead in leads:
+        assert lead.top_indicator in REGISTRY
+        # The named indicator is the one whose explanation the main reason is.
+        assert run.indicators.filter(
+            entity_kind="pair",
+            entity_id=lead.entity_id,
+            indicator=lead.top_indicator,
+            explanation=lead.top_reason,
+        ).exists()
+    with translation.override("es"):
+        title = wording.indicator_title(leads.order_by("rank").first().top_indicator)
+    assert f"<strong>{title}</strong>" in page
+
+
+def test_an_entity_with_no_main_reason_names_no_indicator(run: Any) -> None:
+    quiet = run.entities.filter(top_reason="").with_top_indicator()
+    assert quiet.exists()
+    assert {e.top_indicator for e in quiet} == {None}
