@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev lint typecheck unit lock messages clean bench
+.PHONY: demo test test-spark install install-dev lint typecheck unit lock messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,19 @@ unit:
 	$(BIN)/arusha manage makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The analytics on PySpark in local mode (needs Java 17+), in a separate environment because
+# PySpark is large and optional: pip install 'arusha[spark]'.
+SPARK_VENV ?= .venv-spark
+$(SPARK_VENV)/.installed: requirements-spark.lock pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet --require-hashes -r requirements-spark.lock
+	$(SPARK_VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
+test-spark: $(SPARK_VENV)/.installed
+	$(SPARK_VENV)/bin/pytest tests/analytics/test_spark.py -p no:cacheprovider
+
 bench: install-dev
 	$(BIN)/python bench/run.py
 
@@ -51,6 +64,8 @@ bench: install-dev
 lock:
 	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
+	uv pip compile pyproject.toml --extra dev --extra spark -c requirements-dev.lock --generate-hashes \
+		--python-version 3.11 -o requirements-spark.lock
 
 # Refresh translation catalogues (needs GNU gettext) and compile them.
 messages:
@@ -60,4 +75,4 @@ messages:
 		--settings=arusha.settings --ignore "locale_vendor/*" 
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SPARK_VENV) var .pytest_cache .mypy_cache .ruff_cache

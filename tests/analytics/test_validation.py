@@ -167,3 +167,20 @@ def test_large_files_check_each_condition_separately_with_the_same_report(
     small = validate(malformed)
     monkeypatch.setattr(validation, "SEPARATE_CHECKS_FROM", 0)
     assert validate(malformed) == small
+
+
+def test_the_portable_key_checks_give_the_same_report(
+    malformed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other backends (PySpark) count items against distinct item numbers instead of OR-ing bits
+    and compare the declaration fields as text instead of hashes; the report must not change."""
+    from arusha.analytics import validation
+
+    fast = validate(malformed)
+    assert {p.kind for p in fast.problems} >= {"duplicate_key", "missing_first_item"}
+    monkeypatch.setattr(validation, "_key_problems", validation._key_problems_portable)
+    assert validate(malformed) == fast
+    rows = [{"declaration_id": "D1", "item_no": i} for i in range(1, 101)]
+    rows += [{"declaration_id": "D1", "item_no": 100}, {"declaration_id": "D2", "item_no": 1}]
+    (problem,) = validate(declarations(rows)).problems
+    assert (problem.kind, problem.count, problem.rows) == ("duplicate_key", 1, (100, 101))

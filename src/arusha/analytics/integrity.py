@@ -187,7 +187,9 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out["_kind"] = out["entity_kind"].map(KIND_ORDER)
     out = out.sort_values(
-        ["_kind", "indicator", "q_value", "entity_id"], kind="stable", na_position="last"
+        ["_kind", "indicator", "q_value", "entity_id", "office_id"],
+        kind="stable",
+        na_position="last",
     )
     return out.drop(columns="_kind").reset_index(drop=True)
 

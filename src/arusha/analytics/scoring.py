@@ -54,7 +54,9 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     reason = np.where(np.nan_to_num(contribution[best]) > 0, f["explanation"].to_numpy()[best], "")
     out["top_reason"] = reason
     out = out.sort_values(
-        ["entity_kind", "score", "entity_id"], ascending=[True, False, True], kind="stable"
+        ["entity_kind", "score", "entity_id", "office_id"],
+        ascending=[True, False, True, True],
+        kind="stable",
     )
     out["rank"] = out.groupby("entity_kind").cumcount() + 1
     return out[[*columns, *names, "top_reason"]].reset_index(drop=True)

@@ -97,7 +97,8 @@ def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
         if count:
             rows = _examples(_failing(wide, check))
             report.problems.append(Problem(check.column, check.kind, count, rows, check.message))
-    report.problems += _key_problems(wide, staged.present)
+    key_problems = _key_problems if engine.is_duckdb else _key_problems_portable
+    report.problems += key_problems(wide, staged.present)
     return report
 
 
@@ -152,12 +153,48 @@ def _key_problems(t: ir.Table, present: frozenset[str]) -> list[Problem]:
     per_decl = t.group_by("declaration_id").aggregate(
         bits_sum=bit.sum(), bits_or=bit.bit_or(), lo=fingerprint.min(), hi=fingerprint.max()
     )
-    suspects = per_decl.bits_sum != per_decl.bits_or
-    no_first = (per_decl.bits_or & 2) == 0
+    return _declaration_problems(
+        t,
+        fields,
+        per_decl,
+        suspects=per_decl.bits_sum != per_decl.bits_or,
+        no_first=(per_decl.bits_or & 2) == 0,
+    )
+
+
+def _key_problems_portable(t: ir.Table, present: frozenset[str]) -> list[Problem]:
+    """The same checks in operations every Ibis backend compiles (PySpark has no BIT_OR and no
+    unsigned hash): per declaration, its items against its distinct item numbers, its items
+    numbered 1, and the smallest and largest of its declaration fields written as one text."""
+    fields = [f for f in DECLARATION_FIELDS if f in present]
+    parts = [t[f].cast("string").fill_null("\x00") for f in fields]
+    joined = ibis.literal("\x1f").join(parts)
+    per_decl = t.group_by("declaration_id").aggregate(
+        n=t.count(),
+        items=t.item_no.nunique(),
+        first=t.count(where=t.item_no == 1),
+        lo=joined.min(),
+        hi=joined.max(),
+    )
+    return _declaration_problems(
+        t, fields, per_decl, suspects=per_decl.n != per_decl.items, no_first=per_decl.first == 0
+    )
+
+
+def _declaration_problems(
+    t: ir.Table,
+    fields: list[str],
+    per_decl: ir.Table,
+    *,
+    suspects: ir.BooleanValue,
+    no_first: ir.BooleanValue,
+) -> list[Problem]:
+    """Problems from one row per declaration: `suspects` may repeat an item number (checked
+    exactly), `no_first` has no item 1, and lo != hi when declaration fields differ."""
     totals = per_decl.aggregate(
-        suspects=suspects.cast("int64").sum(),
-        no_first=no_first.cast("int64").sum(),
-        differ=(per_decl.lo != per_decl.hi).cast("int64").sum(),
+        suspects=per_decl.count(where=suspects),
+        no_first=per_decl.count(where=no_first),
+        differ=per_decl.count(where=per_decl.lo != per_decl.hi),
     )
     found = totals.to_pyarrow().to_pylist()[0]
     problems: list[Problem] = []

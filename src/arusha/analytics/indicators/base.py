@@ -149,15 +149,21 @@ def mean_against_peers(
     minimum: int,
     settings: Settings,
     extra_var: pd.Series | None = None,
+    scale: int = 1,
 ) -> pd.DataFrame:
     """Each unit's mean (from sums s and ss of n values) against its peers' mean and spread:
-    theta = peers' mean, s^2 = peers' variance x (1/n + 1/N_peers) (+ `extra_var`)."""
+    theta = peers' mean, s^2 = peers' variance x (1/n + 1/N_peers) (+ `extra_var`).
+
+    With `scale`, s and ss are integer sums of values in units of 1/scale (and their squares):
+    the peers' sums are then taken exactly before any rounding."""
     out = units.copy()
     total = out.groupby(group)[[n, s, ss]].transform("sum")
-    peer_n, peer_s, peer_ss = total[n] - out[n], total[s] - out[s], total[ss] - out[ss]
+    peer_n = total[n] - out[n]
+    peer_s = (total[s] - out[s]).astype(float) / scale
+    peer_ss = (total[ss] - out[ss]).astype(float) / scale**2
     out["theta"] = peer_s / peer_n.where(peer_n > 0)
     spread = (peer_ss - peer_s**2 / peer_n.where(peer_n > 0)) / (peer_n - 1).where(peer_n > 1)
-    out["y"] = out[s] / out[n].where(out[n] > 0)
+    out["y"] = out[s].astype(float) / scale / out[n].where(out[n] > 0)
     out["computed"] = (out[n] >= minimum) & (peer_n >= minimum) & (spread > 0)
     spread = spread.clip(lower=0)
     variance = spread / out[n].where(out["computed"]) + spread / peer_n.where(peer_n > 0)

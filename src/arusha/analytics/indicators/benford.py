@@ -44,7 +44,7 @@ BENFORD = register(
 def digit_counts(prep: Prepared, cells: ir.Table) -> pd.DataFrame:
     """Counts of first digits 1-9 per declarant (one column per digit), from the value cells."""
     by_declarant = cells.filter(cells.level == BY_DECLARANT).select("declarant_id", *DIGITS)
-    wide = prep.decode(by_declarant.to_pandas(), ("declarant_id",))
+    wide = prep.decode(prep.fetch(by_declarant), ("declarant_id",))
     return wide.set_index("declarant_id")[DIGITS]
 
 

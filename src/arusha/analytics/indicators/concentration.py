@@ -97,17 +97,21 @@ def _moments(
     return pd.concat(out, ignore_index=True)
 
 
+CODE_SPAN = 1 << 32  # more than any number of distinct officers or declarants
+
+
 def _caseloads(prep: Prepared, unit: str, other: str) -> pd.DataFrame:
     """Per (office, unit): declarations, sum of squared counts per other party, and the top one."""
     pooled = pooled_pairs(prep)
     per_unit = pooled.group_by(["office_id", unit]).aggregate(
         n=total(pooled.n),
         sumsq=total(pooled.n * pooled.n),
-        top=pooled[other].argmax(pooled.n),
+        # the largest count; among equal counts the first in code (that is, sorted) order
+        top=pooled[other].argmax(pooled.n * CODE_SPAN - pooled[other]),
         top_n=pooled.n.max(),
         others=pooled[other].nunique(),
     )
-    frame = per_unit.to_pandas()
+    frame = prep.fetch(per_unit)
     frame["top"] = prep.names[other][frame["top"].to_numpy(dtype=np.int64)]
     return frame
 
@@ -115,7 +119,7 @@ def _caseloads(prep: Prepared, unit: str, other: str) -> pd.DataFrame:
 def concentration(prep: Prepared, settings: Settings, unit: str) -> pd.DataFrame:
     """declarant_concentration (unit officer_id) or officer_concentration (unit declarant_id)."""
     other = "declarant_id" if unit == "officer_id" else "officer_id"
-    officer_m, declarant_m, office_m = (m.to_pandas() for m in margins(prep))
+    officer_m, declarant_m, office_m = (prep.fetch(m) for m in margins(prep))
     unit_m = officer_m if unit == "officer_id" else declarant_m
     other_m = declarant_m if unit == "officer_id" else officer_m
     unit_m = unit_m.rename(columns={"n_i": "n_u", "n_j": "n_u"})

@@ -29,7 +29,7 @@ from arusha.analytics.indicators.base import (
     rows,
     with_q,
 )
-from arusha.analytics.prepare import NO_OFFICER, Prepared, outcome_sums
+from arusha.analytics.prepare import NO_OFFICER, RELEASE_SCALE, Prepared, outcome_sums
 
 _PEERS = (
     "Peers are the other officers of the same office (for an office: the other offices, with the "
@@ -77,7 +77,8 @@ RELEASE = {
             formula=f"y = mean of log(1 + hours from lodging to release) over {ch}-channel "
             "declarations (as the risk engine assigned them) without an offence found; theta = the "
             "peers' mean, s^2 = peers' variance x (1/n + 1/N_peers). Low (fast) is suspicious. "
-            "Shown as exp(y) - 1 hours. " + _PEERS,
+            "Shown as exp(y) - 1 hours. log(1 + hours) is kept to 4 decimals and summed as "
+            "exact integers, so results do not depend on the engine's order of addition. " + _PEERS,
             minimum=f"20 released {ch}-channel declarations",
             source="Chalendard et al., QJE 2023 (collusive declarations clear faster); Cameroon "
             "performance contracts (Cantens, Raballand, Bilangna 2010); " + _FUNNEL,
@@ -90,10 +91,8 @@ RELEASE = {
 def units(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Outcome sums per officer (within office) and per office, each with its peer group."""
     d = prep.decl
-    sums = (
-        d.group_by(["office_id", "officer_id"])
-        .aggregate(**outcome_sums(d, prep.present))
-        .to_pandas()
+    sums = prep.fetch(
+        d.group_by(["office_id", "officer_id"]).aggregate(**outcome_sums(d, prep.present))
     )
     columns = [c for c in sums.columns if c not in ("office_id", "officer_id")]
     offices = sums.groupby("office_id", as_index=False)[columns].sum()
@@ -143,6 +142,7 @@ class Spec:
                 self.minimum(settings),
                 settings,
                 extra,
+                scale=RELEASE_SCALE,
             )
             return f.assign(
                 value=np.expm1(f["y"].where(f["computed"])),

@@ -31,7 +31,13 @@ from arusha.analytics.indicators.base import (
     v_where,
     with_q,
 )
-from arusha.analytics.prepare import NO_OFFICER, Prepared, outcome_sums, total
+from arusha.analytics.prepare import (
+    NO_OFFICER,
+    RELEASE_SCALE,
+    Prepared,
+    outcome_sums,
+    total,
+)
 
 PAIR_EXCESS = register(
     IndicatorInfo(
@@ -70,6 +76,7 @@ SIGNATURE = register(
     )
 )
 CHANNELS = ("green", "yellow", "red")
+EXPECTED_SCALE = 1_000_000_000
 
 
 class Component(NamedTuple):
@@ -130,7 +137,7 @@ def pair_cells(prep: Prepared, settings: Settings) -> pd.DataFrame:
         & (joined.n_j >= settings.pair_min_declarant)
         & (joined.officers >= 2)
     )
-    frame = prep.decode(tested.mutate(expected=tested.n_i * tested.n_j / tested.n_t).to_pandas())
+    frame = prep.decode(prep.fetch(tested.mutate(expected=tested.n_i * tested.n_j / tested.n_t)))
     frame["p_value"] = stats.poisson_excess_p(
         frame["n"], frame["expected"], settings.pair_min_count
     )
@@ -140,6 +147,7 @@ def pair_cells(prep: Prepared, settings: Settings) -> pd.DataFrame:
     frame["period"] = (
         pd.Series(periods // 10).astype(str) + "Q" + pd.Series(periods % 10).astype(str)
     )
+    # Ties keep the key order of fetch(), so the most significant quarter is the same every run.
     return frame.sort_values(["q_value", "p_value"], kind="stable").reset_index(drop=True)
 
 
@@ -212,15 +220,19 @@ def signature_inputs(prep: Prepared, settings: Settings) -> pd.DataFrame:
         .inner_join(declarant, ["office_id", "period", "declarant_id"])
         .inner_join(office, ["office_id", "period"])
     )
+    # In whole billionths, so that the sum over quarters is exact whatever order adds it up.
+    per_quarter = (expected.n_i * expected.n_j / expected.n_t * EXPECTED_SCALE).round()
     expected = expected.group_by(["office_id", "officer_id", "declarant_id"]).aggregate(
-        expected=(expected.n_i * expected.n_j / expected.n_t).sum()
+        expected_units=total(per_quarter.cast("int64"))
     )
     joined = (
         pairs.inner_join(officer_totals, ["office_id", "officer_id"])
         .inner_join(declarant_totals, ["office_id", "declarant_id"])
         .inner_join(expected, ["office_id", "officer_id", "declarant_id"])
     )
-    return prep.decode(joined.to_pandas())
+    frame = prep.decode(prep.fetch(joined))
+    frame["expected"] = frame.pop("expected_units") / EXPECTED_SCALE
+    return frame
 
 
 def _rate(events: pd.Series, trials: pd.Series) -> np.ndarray:
@@ -250,12 +262,15 @@ def _release_against(f: pd.DataFrame, prefix: str) -> tuple[np.ndarray, np.ndarr
     for ch in CHANNELS:
         n_p = f[f"rel_n_{ch}"].to_numpy(dtype=float)
         n_o = (f[f"{prefix}rel_n_{ch}"] - f[f"rel_n_{ch}"]).to_numpy(dtype=float)
-        s_o = (f[f"{prefix}rel_s_{ch}"] - f[f"rel_s_{ch}"]).to_numpy(dtype=float)
-        ss_o = (f[f"{prefix}rel_ss_{ch}"] - f[f"rel_ss_{ch}"]).to_numpy(dtype=float)
+        # integer sums: subtract exactly, then scale to log(1 + hours)
+        s_o = (f[f"{prefix}rel_s_{ch}"] - f[f"rel_s_{ch}"]).to_numpy(dtype=float) / RELEASE_SCALE
+        ss_o = (f[f"{prefix}rel_ss_{ch}"] - f[f"rel_ss_{ch}"]).to_numpy(
+            dtype=float
+        ) / RELEASE_SCALE**2
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_o = s_o / n_o
             var_o = (ss_o - s_o**2 / n_o) / (n_o - 1)
-            mean_p = f[f"rel_s_{ch}"].to_numpy(dtype=float) / n_p
+            mean_p = f[f"rel_s_{ch}"].to_numpy(dtype=float) / RELEASE_SCALE / n_p
             z = (mean_o - mean_p) / np.sqrt(var_o / n_p + var_o / n_o)
         ok = (n_p >= 3) & (n_o >= 10) & (var_o > 0)
         z = np.where(ok, z, 0.0)

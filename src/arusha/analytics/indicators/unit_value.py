@@ -155,7 +155,7 @@ def value_cells(prep: Prepared, n_lines: int, settings: Settings) -> ir.Table:
 
 def _level(prep: Prepared, cells: ir.Table, level: int, keys: list[str]) -> pd.DataFrame:
     frame = cells.filter(cells.level == level).select(*keys, "priced", "under", "cleared", *DIGITS)
-    return prep.decode(frame.to_pandas(), tuple(keys))
+    return prep.decode(prep.fetch(frame), tuple(keys))
 
 
 def undervaluation(prep: Prepared, cells: ir.Table, settings: Settings) -> list[pd.DataFrame]:
@@ -163,7 +163,7 @@ def undervaluation(prep: Prepared, cells: ir.Table, settings: Settings) -> list[
     are compared allowing for the ordinary differences between their officers."""
     out = []
     by_officer = cells.filter(cells.level == BY_OFFICER)
-    sums = by_officer.select("office_id", "officer_id", "priced", "under", "cleared").to_pandas()
+    sums = prep.fetch(by_officer.select("office_id", "officer_id", "priced", "under", "cleared"))
     offices = sums.groupby("office_id", as_index=False)[["priced", "under", "cleared"]].sum()
     offices = prep.decode(offices, ("office_id",))
     offices = offices.assign(entity_id=offices["office_id"], peer_group="all")
