@@ -18,7 +18,7 @@ pytest.importorskip(
 )
 
 
-def test_pyspark_local_mode_gives_the_same_pair_results_as_duckdb(tmp_path: Path) -> None:
+def test_pyspark_local_mode_gives_the_same_results_as_duckdb(tmp_path: Path) -> None:
     import ibis
     from pyspark.sql import SparkSession
 
@@ -33,12 +33,15 @@ def test_pyspark_local_mode_gives_the_same_pair_results_as_duckdb(tmp_path: Path
     finally:
         spark.stop()
     on_duckdb = run_integrity(path)
-    columns = ["entity_id", "office_id", "value", "expected", "flagged"]
-    for indicator in ("pair_excess", "collusion_signature", "downgrades"):
-        spark_rows = on_spark.indicators[on_spark.indicators["indicator"] == indicator][columns]
-        duck_rows = on_duckdb.indicators[on_duckdb.indicators["indicator"] == indicator][columns]
-        key = ["entity_id", "office_id"]
-        merged = spark_rows.merge(duck_rows, on=key, suffixes=("_spark", "_duckdb"))
-        assert len(merged) == len(duck_rows) > 0
-        assert (merged["value_spark"] - merged["value_duckdb"]).abs().max() < 1e-9
-        assert (merged["flagged_spark"] == merged["flagged_duckdb"]).all()
+    # Sums are exact integers and results are read in key order, so the two engines agree to
+    # the last digit: every indicator row, explanation and score.
+    assert set(on_duckdb.indicators["indicator"]) >= {
+        "pair_excess",
+        "collusion_signature",
+        "downgrades",
+        "fast_release_red",
+        "undervaluation",
+    }
+    for name in ("indicators", "entities", "pair_cells"):
+        spark_csv = getattr(on_spark, name).to_csv(index=False)
+        assert spark_csv == getattr(on_duckdb, name).to_csv(index=False), name
