@@ -119,38 +119,26 @@ def chosen_quarter(
 def declarant_mix(cells: PairCellQuerySet, quarter: Quarter) -> Mix:
     """An officer's cells: each declarant's share of the officer's declarations, against its
     share of the office's."""
-    shares = [
-        Share(
-            c.declarant_id,
-            c.n,
-            c.n_officer,
-            c.n_declarant,
-            c.n_office,
-            c.expected,
-            c.q_value,
-            c.flagged,
-        )
-        for c in cells.at(quarter.office_id, quarter.period)
-    ]
-    return _largest_excess(quarter, shares)
+    return _mix(cells, quarter, for_officer=True)
 
 
 def officer_mix(cells: PairCellQuerySet, quarter: Quarter) -> Mix:
     """A declarant's cells: each officer's share of the declarant's declarations, against the
     officer's share of the office's."""
-    shares = [
-        Share(
-            c.officer_id,
-            c.n,
-            c.n_declarant,
-            c.n_officer,
-            c.n_office,
-            c.expected,
-            c.q_value,
-            c.flagged,
+    return _mix(cells, quarter, for_officer=False)
+
+
+def _mix(cells: PairCellQuerySet, quarter: Quarter, *, for_officer: bool) -> Mix:
+    shares = []
+    for c in cells.at(quarter.office_id, quarter.period):
+        partner, own, partners = (
+            (c.declarant_id, c.n_officer, c.n_declarant)
+            if for_officer
+            else (c.officer_id, c.n_declarant, c.n_officer)
         )
-        for c in cells.at(quarter.office_id, quarter.period)
-    ]
+        shares.append(
+            Share(partner, c.n, own, partners, c.n_office, c.expected, c.q_value, c.flagged)
+        )
     return _largest_excess(quarter, shares)
 
 
