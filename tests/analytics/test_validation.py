@@ -184,3 +184,13 @@ def test_the_portable_key_checks_give_the_same_report(
     rows += [{"declaration_id": "D1", "item_no": 100}, {"declaration_id": "D2", "item_no": 1}]
     (problem,) = validate(declarations(rows)).problems
     assert (problem.kind, problem.count, problem.rows) == ("duplicate_key", 1, (100, 101))
+
+
+def test_every_problem_has_a_known_kind(malformed: Path) -> None:
+    from arusha.analytics import PROBLEM_KINDS, Problem
+
+    found = {p.kind for p in validate(malformed).problems}
+    assert found >= {"duplicate_key", "missing_first_item", "inconsistent", "unparsable"}
+    assert found <= PROBLEM_KINDS.keys()
+    with pytest.raises(ValueError, match="Unknown kind"):
+        Problem("item_no", "odd", 1, (1,), "odd")

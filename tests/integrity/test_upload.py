@@ -53,6 +53,8 @@ def test_a_malformed_file_shows_the_validation_report_and_stores_no_results(
     page = response.content.decode()
     assert 'id="validation-report"' in page
     assert "<code>lodged_at</code>" in page
+    assert "Value cannot be read" in page  # the kind of problem in words, not its key
+    assert "<td>unparsable</td>" not in page
     assert not EntityScore.objects.exists()
     assert not IndicatorValue.objects.exists()
 

@@ -128,3 +128,16 @@ def test_an_entity_with_no_main_reason_names_no_indicator(run: Any) -> None:
     quiet = run.entities.filter(top_reason="").with_top_indicator()
     assert quiet.exists()
     assert {e.top_indicator for e in quiet} == {None}
+
+
+def test_every_kind_of_validation_problem_has_a_label_word_for_word_the_librarys() -> None:
+    from arusha.analytics import PROBLEM_KINDS
+
+    assert set(wording.PROBLEM_KINDS) == set(PROBLEM_KINDS)
+    with translation.override("en"):
+        for kind, label in PROBLEM_KINDS.items():
+            assert str(wording.PROBLEM_KINDS[kind]) == label, kind
+    for language in LANGUAGES:
+        with translation.override(language):
+            translated = [wording.problem_kind(kind) for kind in PROBLEM_KINDS]
+        assert all(t != PROBLEM_KINDS[k] for t, k in zip(translated, PROBLEM_KINDS, strict=True))

@@ -24,11 +24,12 @@ from arusha.analytics.integrity import (
     write_outputs,
 )
 from arusha.analytics.mapping import Mapping, load_mapping
-from arusha.analytics.validation import Problem, ValidationReport
+from arusha.analytics.validation import PROBLEM_KINDS, Problem, ValidationReport
 
 __all__ = [
     "INDICATOR_COLUMNS",
     "NOTICE",
+    "PROBLEM_KINDS",
     "REGISTRY",
     "AnalyticsError",
     "Demo",

@@ -24,15 +24,32 @@ MAX_BIT_ITEM = 62
 DECLARATION_FIELDS = ("office_id", "declarant_id", "officer_id", "lodged_at")
 
 
+# Every kind of problem, with a label for screens (the web app keeps translated copies).
+PROBLEM_KINDS = {
+    "missing_column": "Required column missing",
+    "empty": "No data rows",
+    "missing_value": "Required value missing",
+    "unparsable": "Value cannot be read",
+    "impossible": "Impossible value",
+    "duplicate_key": "Repeated declaration and item number",
+    "missing_first_item": "Declaration without item 1",
+    "inconsistent": "Differs between items of a declaration",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One kind of problem in one column: how many rows, and the first few row numbers."""
 
     column: str
-    kind: str  # missing_column, empty, missing_value, unparsable, impossible, duplicate_key, ...
+    kind: str  # a key of PROBLEM_KINDS
     count: int
     rows: tuple[int, ...]
     message: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in PROBLEM_KINDS:
+            raise ValueError(f"Unknown kind of problem: {self.kind}")
 
     def describe(self) -> str:
         if self.kind in ("missing_column", "empty"):

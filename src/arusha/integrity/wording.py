@@ -1,4 +1,5 @@
-"""Translatable copies of the library's English wording: its notice, indicator titles, entity kinds.
+"""Translatable copies of the library's English wording: its notice, indicator titles, entity
+kinds and kinds of validation problem.
 
 The library stays Django-free, so it cannot translate; tests keep these copies in step with it.
 """
@@ -44,6 +45,24 @@ KINDS: dict[str, Promise] = {
     "pair": _("Officer–declarant pairs"),
     "office": _("Offices"),
 }
+
+
+# Each kind of validation problem, word for word the library's PROBLEM_KINDS in English.
+PROBLEM_KINDS: dict[str, Promise] = {
+    "missing_column": _("Required column missing"),
+    "empty": _("No data rows"),
+    "missing_value": _("Required value missing"),
+    "unparsable": _("Value cannot be read"),
+    "impossible": _("Impossible value"),
+    "duplicate_key": _("Repeated declaration and item number"),
+    "missing_first_item": _("Declaration without item 1"),
+    "inconsistent": _("Differs between items of a declaration"),
+}
+
+
+def problem_kind(kind: str) -> str:
+    label = PROBLEM_KINDS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def indicator_title(name: str) -> str:

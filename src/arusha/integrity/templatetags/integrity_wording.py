@@ -19,3 +19,9 @@ def indicator_title(name: str) -> str:
 def kind_label(kind: str) -> str:
     """`{{ score.entity_kind|kind_label }}`: officer, declarant, pair or office, translated."""
     return wording.kind_label(kind)
+
+
+@register.filter
+def problem_kind(kind: str) -> str:
+    """`{{ problem.kind|problem_kind }}`: a kind of validation problem, translated."""
+    return wording.problem_kind(kind)
