@@ -52,7 +52,11 @@ def test_the_owner_sees_the_run_and_the_drill_down_is_audited(
     officer = run.entities.filter(entity_kind="officer").first()
     assert entry.actor == alice
     assert entry.organisation_id == run.organisation.pk
-    assert entry.details == {"entity_kind": "officer", "entity_id": officer.entity_id}
+    assert {k: entry.details[k] for k in ("entity_kind", "entity_id", "office_id")} == {
+        "entity_kind": "officer",
+        "entity_id": officer.entity_id,
+        "office_id": officer.office_id,
+    }
 
 
 def test_a_pair_drill_down_shows_its_indicators_and_a_chart(

@@ -180,3 +180,5 @@ def test_each_quarter_looked_at_is_audited(client: Any, built: AnalysisRun, alic
     entries = AuditEntry.objects.filter(action="integrity.entity_viewed")
     assert entries.count() == 2
     assert {e.details["entity_id"] for e in entries} == {"OFR1"}
+    assert {e.details["office_id"] for e in entries} == {"OF1"}
+    assert "OF1|2024Q2" in {e.details["quarter"] for e in entries}

@@ -117,12 +117,13 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
     indicators = run.indicators.filter(
         entity_kind=kind, entity_id=entity, office_id=score.office_id
     ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+    charts = _pair_charts(run, score, request.GET.get("quarter", ""))
+    details = {"entity_kind": kind, "entity_id": entity, "office_id": score.office_id}
+    mix = charts.get("mix")
+    if isinstance(mix, drilldown.Mix):  # which of the entity's quarters the chart showed
+        details["quarter"] = mix.quarter.key
     audit.record(
-        user,
-        "integrity.entity_viewed",
-        run,
-        organisation=run.organisation,
-        details={"entity_kind": kind, "entity_id": entity},
+        user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
     )
     context = {
         "run": run,
@@ -130,7 +131,7 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
         "score": score,
         "indicators": indicators,
         "chart": contribution_chart(score.contributions),
-        **_pair_charts(run, score, request.GET.get("quarter", "")),
+        **charts,
     }
     return render(request, "integrity/entity_detail.html", context)
 
