@@ -17,6 +17,15 @@ from arusha.core.models import Organisation, Role, User
 WRITE_ROLES = {Role.PLATFORM_ADMIN, Role.INTEGRITY_OFFICER}
 
 
+def is_code(value: str) -> bool:
+    """Whether `value` has the form of an object's public code (a UUID), before looking it up."""
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def visible_organisations(user: User) -> QuerySet[Organisation]:
     """Organisations whose internal details (members, roles) the user may see."""
     if user.is_platform_admin:

@@ -4,7 +4,6 @@ regional aggregate for coordinators."""
 from __future__ import annotations
 
 import csv
-import uuid
 from io import StringIO
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from arusha.core import audit
+from arusha.core.access import is_code
 from arusha.core.models import Role, User
 from arusha.surveys import access, charts, exports, results
 from arusha.surveys.forms import CampaignForm, InvitationForm, RegionalCampaignForm
@@ -195,7 +195,7 @@ def results_context(campaign: Campaign, compare_code: str | None, visible: Any) 
     earlier = visible.filter(organisation=campaign.organisation).exclude(pk=campaign.pk)
     other = None
     if compare_code:
-        other = earlier.filter(code=compare_code).first() if _is_uuid(compare_code) else None
+        other = earlier.filter(code=compare_code).first() if is_code(compare_code) else None
     else:
         other = earlier.filter(opens_on__lt=campaign.opens_on).order_by("-opens_on").first()
     comparison = results.compare_campaigns(other, campaign) if other else []
@@ -238,14 +238,6 @@ def _question_chart(question: results.QuestionResult) -> str:
         [_("Mean")],
         _hidden(),
     )
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from arusha.analytics import AnalyticsError, Problem
 from arusha.core import audit
+from arusha.core.access import is_code
 from arusha.core.models import Organisation, Role, User
 from arusha.integrity.models import AnalysisRun
 from arusha.integrity.storing import analyse_file
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
 def _organisation(value: str) -> Organisation:
     """By code, number or short name; only a Customs administration can hold analysis runs."""
-    if _is_uuid(value):
+    if is_code(value):
         found = Organisation.objects.filter(code=value)
     elif value.isdigit():
         found = Organisation.objects.filter(pk=int(value))
@@ -92,14 +92,6 @@ def _organisation(value: str) -> Organisation:
     if matches[0].kind != Organisation.Kind.CUSTOMS:
         raise CommandError(f"{matches[0].label} is not a Customs administration.")
     return matches[0]
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _officer(username: str, organisation: Organisation) -> User:
