@@ -135,7 +135,9 @@ def value_cells(prep: Prepared, n_lines: int, settings: Settings) -> ir.Table:
     digits 1-9 of declared values, per (office, officer) and per declarant, in one pass."""
     lines = valued_lines(prep)
     groups = resolved_groups(prep, lines, group_stats(prep, lines, n_lines, settings))
-    joined = prep.coded(lines.left_join(groups, ["hs_code", "origin"]))
+    # Grouped by the identifiers themselves, coded afterwards: the groups are few, so this is
+    # cheaper than coding every line first (a level's unused keys come out as code -1).
+    joined = lines.left_join(groups, ["hs_code", "origin"])
     z = (joined.luv - joined.med) / (MAD_SCALE * joined.mad)
     under = (z <= settings.uv_z).fill_null(False)
     flags = joined.select(
@@ -148,9 +150,10 @@ def value_cells(prep: Prepared, n_lines: int, settings: Settings) -> ir.Table:
         **{f"d{d}": joined.digit == d for d in range(1, 10)},
     )
     sets = [["office_id", "officer_id"], ["declarant_id"]]
-    return prep.engine.aggregate_sets(
-        "value_cells", flags, sets, [], ["priced", "under", "cleared", *DIGITS]
+    cells = prep.engine.aggregate_sets(
+        "value_cells_text", flags, sets, [], ["priced", "under", "cleared", *DIGITS]
     )
+    return prep.engine.materialize("value_cells", prep.coded(cells))
 
 
 def _level(prep: Prepared, cells: ir.Table, level: int, keys: list[str]) -> pd.DataFrame:
