@@ -26,7 +26,7 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: score, rank within its kind, flags, and each indicator's contribution."""
     columns = [*ENTITY_KEY, "score", "rank", "flags", "indicators"]
     if indicators.empty:
-        return pd.DataFrame(columns=[*columns, "top_reason"])
+        return pd.DataFrame(columns=[*columns, "top_reason", "top_indicator"])
     f = indicators.reset_index(drop=True)
     key = f["entity_kind"] + "\x1f" + f["entity_id"] + "\x1f" + f["office_id"]
     codes, uniques = pd.factorize(key)
@@ -51,12 +51,13 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
         out[name] = column
     best = np.lexsort((-np.nan_to_num(contribution, nan=-1.0), codes))
     best = best[np.unique(codes[best], return_index=True)[1]]
-    reason = np.where(np.nan_to_num(contribution[best]) > 0, f["explanation"].to_numpy()[best], "")
-    out["top_reason"] = reason
+    leads = np.nan_to_num(contribution[best]) > 0
+    out["top_reason"] = np.where(leads, f["explanation"].to_numpy()[best], "")
+    out["top_indicator"] = np.where(leads, f["indicator"].to_numpy()[best], "")
     out = out.sort_values(
         ["entity_kind", "score", "entity_id", "office_id"],
         ascending=[True, False, True, True],
         kind="stable",
     )
     out["rank"] = out.groupby("entity_kind").cumcount() + 1
-    return out[[*columns, *names, "top_reason"]].reset_index(drop=True)
+    return out[[*columns, *names, "top_reason", "top_indicator"]].reset_index(drop=True)

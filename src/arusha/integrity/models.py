@@ -48,20 +48,6 @@ class AnalysisRun(models.Model):
         return self.status == self.Status.DONE
 
 
-class EntityScoreQuerySet(models.QuerySet["EntityScore"]):
-    def with_top_indicator(self) -> EntityScoreQuerySet:
-        """Annotate `top_indicator`: the indicator whose explanation is the entity's top reason
-        (the library keeps the sentence, not its indicator's name)."""
-        reason = IndicatorValue.objects.filter(
-            run=models.OuterRef("run"),
-            entity_kind=models.OuterRef("entity_kind"),
-            entity_id=models.OuterRef("entity_id"),
-            office_id=models.OuterRef("office_id"),
-            explanation=models.OuterRef("top_reason"),
-        ).exclude(explanation="")
-        return self.annotate(top_indicator=models.Subquery(reason.values("indicator")[:1]))
-
-
 class EntityScore(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="entities")
     entity_kind = models.CharField(max_length=20)
@@ -71,9 +57,8 @@ class EntityScore(models.Model):
     rank = models.PositiveIntegerField()
     flags = models.PositiveIntegerField(default=0)
     top_reason = models.TextField(blank=True)
+    top_indicator = models.CharField(max_length=50, blank=True)  # whose explanation top_reason is
     contributions = models.JSONField(default=dict)
-
-    objects = EntityScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity_kind", "rank"]

@@ -22,6 +22,7 @@ BASE_COLUMNS = {
     "flags",
     "indicators",
     "top_reason",
+    "top_indicator",
 }
 
 
@@ -114,6 +115,7 @@ def _entities(run: AnalysisRun, result: IntegrityResult) -> list[EntityScore]:
                 rank=int(row["rank"]),
                 flags=int(row.get("flags") or 0),
                 top_reason=str(row.get("top_reason") or ""),
+                top_indicator=str(row.get("top_indicator") or ""),
                 contributions=contributions,
             )
         )

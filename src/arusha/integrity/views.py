@@ -95,7 +95,7 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "run": run,
         "notice": NOTICE,
-        "entities": entities.with_top_indicator().order_by("rank")[:PAGE_ROWS],
+        "entities": entities.order_by("rank")[:PAGE_ROWS],
         "kinds": KINDS.items(),
         "kind": kind,
         "office": office,
