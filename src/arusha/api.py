@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
@@ -11,8 +13,10 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from arusha import __version__
 from arusha.assessments.api import router as assessments_router
 from arusha.cases.api import router as cases_router
+from arusha.core import api_errors
 from arusha.core.api import router as core_router
 from arusha.core.models import ApiToken
+from arusha.partnerships import services as partnerships
 from arusha.partnerships.api import router as partnerships_router
 from arusha.questionnaires.api import router as questionnaires_router
 from arusha.surveys.api import router as surveys_router
@@ -28,7 +32,14 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ArushaAPI(NinjaAPI):
+    """The API, whose OpenAPI document also describes the error answers of every operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return api_errors.document(super().get_openapi_schema(**kwargs))
+
+
+api = ArushaAPI(
     title="Arusha API",
     version=__version__,
     description=(
@@ -45,3 +56,13 @@ api.add_router("/questionnaires", questionnaires_router)
 api.add_router("/", assessments_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/cases", cases_router)
+
+
+@api.exception_handler(partnerships.Invalid)
+def invalid_form(request: HttpRequest, error: partnerships.Invalid) -> HttpResponse:
+    """A form's messages as a 422, in the shape of Ninja's own validation errors."""
+    detail = [
+        {"loc": ["body", field], "msg": " ".join(messages), "type": "invalid"}
+        for field, messages in error.errors.items()
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)

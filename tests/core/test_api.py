@@ -76,3 +76,98 @@ def test_the_api_docs_load_their_assets_locally(client: Any, alice: Any) -> None
     page = client.get("/api/docs").text
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+HUGE = 2**63
+
+
+def test_a_huge_page_offset_or_limit_is_a_422_on_every_paginated_list(
+    client: Any, alice: Any
+) -> None:
+    _token, raw = ApiToken.issue(alice, "script")
+    for url in ["/api/organisations", "/api/users", "/api/partnerships/agreements"]:
+        for query in [f"offset={HUGE}", f"limit={HUGE}", "limit=0", "offset=-1"]:
+            response = _get(client, raw, f"{url}?{query}")
+            assert response.status_code == 422, (url, query)
+    public = client.get(f"/api/partnerships/public/agreements?offset={HUGE}")
+    assert public.status_code == 422
+    assert "offset" in public.text
+
+
+def test_a_page_within_the_bounds_still_works(client: Any, alice: Any, ecuador: Any) -> None:
+    _token, raw = ApiToken.issue(alice, "script")
+    body = _get(client, raw, "/api/organisations?limit=500&offset=0").json()
+    assert body["count"] == 1
+
+
+def test_every_paginated_operation_documents_its_bounds(client: Any) -> None:
+    schema = client.get("/api/openapi.json").json()
+    bounded = 0
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] in {"limit", "offset"}:
+                    assert "maximum" in parameter["schema"], parameter
+                    bounded += 1
+    assert bounded == 8
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """Ninja names a component after its class: two classes of one name would share a schema."""
+    import importlib
+    import inspect
+
+    from ninja import Schema
+
+    modules = [
+        "arusha.core.api",
+        "arusha.core.api_errors",
+        "arusha.core.paging",
+        "arusha.partnerships.schemas",
+        "arusha.questionnaires.api",
+        "arusha.assessments.api",
+        "arusha.surveys.api",
+        "arusha.cases.api",
+    ]
+    seen: dict[str, str] = {}
+    for name in modules:
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == name:
+                assert cls_name not in seen, f"{cls_name} in {name} and {seen[cls_name]}"
+                seen[cls_name] = name
+
+
+def _component(schema: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
+    answer = schema["paths"][path][method]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+def test_assessment_and_survey_results_are_documented_with_their_own_schemas(
+    client: Any,
+) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assessment = _component(schema, "/api/assessments/{code}/results")
+    survey = _component(schema, "/api/surveys/campaigns/{code}/results")
+    assert "assessment" in assessment["properties"]
+    assert "campaign" in survey["properties"]
+    assert assessment != survey
+
+
+def test_every_operation_documents_its_error_answers(client: Any) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert {"ErrorOut", "InvalidOut"} <= set(schema["components"]["schemas"])
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"422", "429"} <= codes, (method, path)
+            if operation.get("security"):
+                assert "401" in codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method != "get" and operation.get("security"):
+                assert "403" in codes, (method, path)
+    assert "409" in schema["paths"]["/api/cases/{code}/status"]["post"]["responses"]
+    put_answer = schema["paths"]["/api/assessments/{code}/answers/{question_code}"]["put"]
+    assert "409" in put_answer["responses"]

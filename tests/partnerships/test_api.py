@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
@@ -294,3 +295,136 @@ def test_signatures_and_plans_are_corrected(
         api.send("patch", f"/plans/{ecuador_plan.code}", {"title": "Renamed"}).json()["title"]
         == "Renamed"
     )
+
+
+HUGE = 2**63
+
+
+def test_null_for_published_is_refused_not_stored(api: Any, alice: Any, loi: Any) -> None:
+    response = api.as_user(alice).send("patch", f"/agreements/{loi.code}", {"is_public": None})
+    assert response.status_code == 422
+    assert "is_public" in response.text
+    loi.refresh_from_db()
+    assert loi.is_public is False
+
+
+def test_a_commitment_number_beyond_the_field_is_a_422(
+    api: Any, alice: Any, loi: Any, ecuador: Any, ecuador_plan: Any
+) -> None:
+    api.as_user(alice)
+    commitment = {"number": HUGE, "text": "x", "binds": "joint", "key_factors": [1]}
+    assert api.send("post", f"/agreements/{loi.code}/commitments", commitment).status_code == 422
+    first = loi.commitments.get(number=1)
+    assert api.send("patch", f"/commitments/{first.code}", {"number": HUGE}).status_code == 422
+    action = {"title": "x", "customs_owner": "Unit", "commitments": [HUGE]}
+    assert api.send("post", f"/plans/{ecuador_plan.code}/actions", action).status_code == 422
+    activity = {
+        "kind": "panel",
+        "title": "Panel",
+        "held_on": "2024-10-09",
+        "mode": "online",
+        "organisers": [str(ecuador.code)],
+        "commitments": [HUGE],
+    }
+    assert api.send("post", f"/agreements/{loi.code}/activities", activity).status_code == 422
+    activity |= {
+        "commitments": [],
+        "participants": [{"organisation_kind": "customs", "wco_region": "", "count": HUGE}],
+    }
+    assert api.send("post", f"/agreements/{loi.code}/activities", activity).status_code == 422
+
+
+def test_a_measurement_beyond_the_field_is_refused_and_the_plan_still_answers(
+    api: Any, client: Any, alice: Any, focal: Any, owned_action: Any
+) -> None:
+    from arusha.partnerships.models import Indicator
+
+    indicator = Indicator.objects.create(action=owned_action, name="Brokers trained")
+    api.as_user(focal)
+    refused = api.send("patch", f"/indicators/{indicator.code}", {"measured": 1e20})
+    assert refused.status_code == 422
+    assert "measured" in refused.text
+    plan = owned_action.plan
+    assert api.get(f"/plans/{plan.code}/actions").status_code == 200
+    client.force_login(alice)
+    assert client.get(reverse("partnerships:plan_detail", args=[plan.code])).status_code == 200
+    export = reverse("partnerships:agreement_export", args=[plan.agreement.code, "xlsx"])
+    assert client.get(export).status_code == 200
+    repaired = api.send("patch", f"/indicators/{indicator.code}", {"measured": "12.50"})
+    assert repaired.status_code == 200
+    assert repaired.json()["measured"] == "12.50"
+
+
+def test_the_database_refuses_an_amount_beyond_the_field(owned_action: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    from arusha.partnerships.models import Indicator
+
+    indicator = Indicator.objects.create(action=owned_action, name="Brokers trained")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Indicator.objects.filter(pk=indicator.pk).update(measured=10**13)
+
+
+def _details(action: str) -> dict[str, Any]:
+    return AuditEntry.objects.filter(action=action).latest("seq").details
+
+
+def test_the_api_and_the_page_leave_the_same_audit_details(
+    api: Any, client: Any, alice: Any, focal: Any, owned_action: Any
+) -> None:
+    from arusha.partnerships.models import Indicator
+
+    indicator = Indicator.objects.create(action=owned_action, name="Brokers trained")
+    client.force_login(focal)
+    client.post(
+        reverse("partnerships:indicator_measure", args=[indicator.code]),
+        {f"{indicator.code}-measured": "5", f"{indicator.code}-measured_on": "2024-05-01"},
+    )
+    from_page = _details("partnerships.indicator_measured")
+    api.as_user(focal).send(
+        "patch", f"/indicators/{indicator.code}", {"measured": "5", "measured_on": "2024-05-01"}
+    )
+    assert _details("partnerships.indicator_measured") == from_page
+    client.force_login(alice)
+    client.post(
+        reverse("partnerships:action_edit", args=[owned_action.code]),
+        {"title": "Train all brokers", "customs_owner": "Integrity unit"},
+    )
+    page_keys = set(_details("partnerships.action_changed"))
+    api.as_user(alice).send("patch", f"/actions/{owned_action.code}", {"title": "Train them"})
+    assert set(_details("partnerships.action_changed")) == page_keys == {"fields"}
+    api.send("patch", f"/actions/{owned_action.code}", {"is_public": True})
+    assert AuditEntry.objects.filter(action="partnerships.action_published").exists()
+
+
+def test_duplicate_participant_rows_are_a_422_and_the_counts_stay(
+    api: Any, alice: Any, loi: Any, ecuador: Any
+) -> None:
+    from arusha.partnerships.models import Activity
+
+    activity = Activity.objects.create(
+        agreement=loi, kind="workshop", title="Workshop", held_on="2023-04-18", mode="hybrid"
+    )
+    activity.organisers.set([ecuador])
+    activity.participants.create(organisation_kind="customs", wco_region="AMS", count=12)
+    row = {"organisation_kind": "private", "wco_region": "AMS", "count": 3}
+    response = api.as_user(alice).send(
+        "patch", f"/activities/{activity.code}", {"participants": [row, row]}
+    )
+    assert response.status_code == 422
+    assert "already a count" in response.text
+    assert activity.participant_total() == 12
+
+
+def test_publishing_through_the_api_is_audited_as_on_the_page(
+    api: Any, alice: Any, loi: Any, ecuador_plan: Any
+) -> None:
+    api.as_user(alice).send("patch", f"/agreements/{loi.code}", {"is_public": True})
+    entry = AuditEntry.objects.filter(action="partnerships.agreement_published").get()
+    assert entry.object_type == "partnerships.agreement"
+    assert not AuditEntry.objects.filter(action="partnerships.agreement_changed").exists()
+    title = ecuador_plan.title
+    blank = api.send("patch", f"/plans/{ecuador_plan.code}", {"title": "  "})
+    assert blank.status_code == 422
+    ecuador_plan.refresh_from_db()
+    assert ecuador_plan.title == title

@@ -39,3 +39,24 @@ def test_the_demo_has_the_regional_letter_two_mous_and_activities(db: Any) -> No
 def test_the_demo_focal_point_owns_actions(db: Any) -> None:
     call_command("load_demo")
     assert Action.objects.filter(private_owner__short_name="CECE").exists()
+
+
+def test_every_demo_action_page_opens_even_for_updates_without_author(
+    db: Any, client: Any, make_user: Any
+) -> None:
+    from arusha.core.models import Organisation
+    from arusha.partnerships.models import ActionUpdate
+
+    call_command("load_demo")
+    authorless = ActionUpdate.objects.filter(author=None).select_related("action__plan")
+    assert authorless.exists()
+    for administration in Organisation.objects.filter(
+        action_plans__actions__updates__in=authorless
+    ).distinct():
+        client.force_login(
+            make_user(f"officer-{administration.pk}", administration, "integrity_officer")
+        )
+        for action in Action.objects.filter(plan__administration=administration):
+            page = client.get(f"/partnerships/actions/{action.code}/")
+            assert page.status_code == 200, action.title
+            assert "former user" in page.text or not action.updates.filter(author=None).exists()

@@ -419,3 +419,40 @@ def test_an_owner_outside_the_agreement_sees_the_plan_but_not_the_agreement(
     assert page.status_code == 200
     assert agreement_url not in page.text
     assert "Update status and progress" in page.text
+
+
+def test_an_update_whose_author_is_gone_still_shows_on_the_action_page(
+    client: Any, alice: Any, owned_action: Any
+) -> None:
+    from arusha.partnerships.models import ActionUpdate
+
+    ActionUpdate.objects.create(
+        action=owned_action,
+        author=None,
+        from_status="planned",
+        to_status="in_progress",
+        progress=10,
+        note="Started before the account was removed",
+    )
+    client.force_login(alice)
+    response = client.get(reverse("partnerships:action_detail", args=[owned_action.code]))
+    assert response.status_code == 200
+    assert "Started before the account was removed" in response.text
+    assert "former user" in response.text
+
+
+def test_a_measurement_beyond_the_field_is_refused_on_the_page(
+    client: Any, focal: Any, owned_action: Any
+) -> None:
+    from arusha.partnerships.models import Indicator
+
+    indicator = Indicator.objects.create(action=owned_action, name="Brokers trained")
+    client.force_login(focal)
+    client.post(
+        reverse("partnerships:indicator_measure", args=[indicator.code]),
+        {f"{indicator.code}-measured": "1e20", f"{indicator.code}-measured_on": "2024-05-01"},
+    )
+    indicator.refresh_from_db()
+    assert indicator.measured is None
+    page = client.get(reverse("partnerships:action_detail", args=[owned_action.code]))
+    assert page.status_code == 200

@@ -17,6 +17,7 @@ from arusha.assessments import access, results
 from arusha.assessments.models import AnswerInput, Assessment, AssessmentLocked
 from arusha.assessments.risks import Risk
 from arusha.core import access as core_access
+from arusha.core.api_errors import ErrorOut
 from arusha.core.models import User
 from arusha.questionnaires.scoring import AnswerError
 
@@ -57,16 +58,16 @@ class AnswerIn(Schema):
     link: str = ""
 
 
-class FactorOut(Schema):
+class AssessmentFactorOut(Schema):
     key_factor: int
     score: float | None
     level: str | None
 
 
-class ResultsOut(Schema):
+class AssessmentResultsOut(Schema):
     assessment: UUID
     overall: float | None
-    key_factors: list[FactorOut]
+    key_factors: list[AssessmentFactorOut]
 
 
 class RegionalOut(Schema):
@@ -130,7 +131,7 @@ def list_answers(request: HttpRequest, code: UUID) -> Any:
 
 @router.put(
     "/assessments/{code}/answers/{question_code}",
-    response=AnswerOut,
+    response={200: AnswerOut, 409: ErrorOut},
     summary="Answer one question (integrity officers, or the colleague assigned its section)",
 )
 def put_answer(request: HttpRequest, code: UUID, question_code: str, payload: AnswerIn) -> Any:
@@ -157,7 +158,9 @@ def put_answer(request: HttpRequest, code: UUID, question_code: str, payload: An
     return answer
 
 
-@router.get("/assessments/{code}/results", response=ResultsOut, summary="Scores by key factor")
+@router.get(
+    "/assessments/{code}/results", response=AssessmentResultsOut, summary="Scores by key factor"
+)
 def get_results(request: HttpRequest, code: UUID) -> dict[str, Any]:
     assessment = access.get_assessment_for_user(_user(request), code).assessment
     scores = assessment.scores()

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from arusha.cases import access, handling
 from arusha.cases.models import Case, CaseError
 from arusha.core import audit
+from arusha.core.api_errors import ErrorOut
 from arusha.core.models import User
 from arusha.reporting import crypto, keys
 from arusha.reporting.threads import NoGrant, read_content, read_thread, report_key_for
@@ -114,7 +115,11 @@ def get_case(request: HttpRequest, code: UUID) -> dict[str, object]:
     }
 
 
-@router.post("/{code}/status", response=CaseOut, summary="Move a case through its workflow")
+@router.post(
+    "/{code}/status",
+    response={200: CaseOut, 409: ErrorOut},
+    summary="Move a case through its workflow",
+)
 def change_status(request: HttpRequest, code: UUID, payload: StatusIn) -> dict[str, object]:
     case = access.get_case_for_handler(_user(request), code)
     user = _user(request)

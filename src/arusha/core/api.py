@@ -9,10 +9,10 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
-from ninja.pagination import paginate
 
 from arusha.core import access
 from arusha.core.models import Membership, Organisation, User
+from arusha.core.paging import paginate
 
 router = Router(tags=["organisations and people"])
 

@@ -6,16 +6,15 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arusha.core import audit
 from arusha.core.models import Organisation, User, WcoRegion
-from arusha.partnerships import access
+from arusha.partnerships import access, services
 from arusha.partnerships.forms import ActivityForm, ParticipantCountForm
 from arusha.partnerships.models import Action, Activity, Agreement
 from arusha.partnerships.views import _user
@@ -44,22 +43,18 @@ def activity_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _activity_form(request: HttpRequest, agreement: Agreement, activity: Activity) -> HttpResponse:
-    is_new = activity.pk is None
     actions = _actions_for(_user(request), agreement)
-    form = ActivityForm(
-        request.POST or None, instance=activity, agreement=agreement, actions=actions
-    )
-    if request.method == "POST" and form.is_valid():
-        activity = form.save()
-        audit.record(
-            request.user,
-            "partnerships.activity_added" if is_new else "partnerships.activity_changed",
-            activity,
-            organisation=agreement.administration,
-            details={"agreement": str(agreement.code), "title": activity.title},
-        )
-        messages.success(request, _("The activity was saved."))
-        return redirect("partnerships:activity_detail", activity.code)
+    form: BaseForm = ActivityForm(instance=activity, agreement=agreement, actions=actions)
+    if request.method == "POST":
+        try:
+            activity = services.save_activity(
+                _user(request), activity, request.POST, actions=actions
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("partnerships:activity_detail", activity.code)
     context = {"form": form, "agreement": agreement, "activity": activity}
     return render(request, "partnerships/activity_form.html", context)
 
@@ -110,27 +105,14 @@ def participants_add(request: HttpRequest, code: str) -> HttpResponse:
     activity, can_write = access.get_activity_for_user(_user(request), code)
     if not can_write:
         raise Http404
-    form = ParticipantCountForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, _("The count was not saved: give a kind of organisation and a number.")
-        )
-        return redirect("partnerships:activity_detail", activity.code)
-    row = form.save(commit=False)
-    row.activity = activity
     try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        messages.error(
-            request, _("There is already a count for that kind of organisation and region.")
-        )
-        return redirect("partnerships:activity_detail", activity.code)
-    audit.record(
-        request.user,
-        "partnerships.participants_counted",
-        activity,
-        organisation=activity.agreement.administration,
-        details={"kind": row.organisation_kind, "region": row.wco_region, "count": row.count},
-    )
+        services.count_participants(_user(request), activity, request.POST)
+    except services.Invalid as invalid:
+        messages.error(request, _count_refusal(invalid))
     return redirect("partnerships:activity_detail", activity.code)
+
+
+def _count_refusal(invalid: services.Invalid) -> str:
+    if invalid.form.non_field_errors():
+        return str(invalid.form.non_field_errors()[0])
+    return _("The count was not saved: give a kind of organisation and a number.")

@@ -1,5 +1,6 @@
 """API for agreements, commitments, action plans, actions and activities, with the access rules
-of the pages. Writes go through the same forms as the pages, so validation is the same too.
+of the pages. Every write goes through `services`, the functions the pages call, so validation and
+the audit trail are the same; `services.Invalid` becomes a 422 in `arusha.api`.
 
 No `from __future__ import annotations` here: Django Ninja reads the annotations at import time.
 """
@@ -7,7 +8,6 @@ No `from __future__ import annotations` here: Django Ninja reads the annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms as django_forms
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,24 +16,12 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 from ninja.responses import Status
 
-from arusha.core import audit
 from arusha.core.models import Organisation, User
-from arusha.partnerships import access, progress
+from arusha.core.paging import paginate
+from arusha.partnerships import access, progress, services
 from arusha.partnerships.access import ActionAccess
-from arusha.partnerships.forms import (
-    ActionForm,
-    ActionPlanForm,
-    ActivityForm,
-    AgreementForm,
-    CommitmentForm,
-    EvidenceForm,
-    IndicatorForm,
-    ParticipantCountForm,
-    SignatoryForm,
-)
 from arusha.partnerships.models import (
     Action,
     ActionPlan,
@@ -43,7 +31,6 @@ from arusha.partnerships.models import (
     Evidence,
     Indicator,
     Signatory,
-    StatusNoteMissing,
 )
 from arusha.partnerships.schemas import (
     ActionIn,
@@ -63,7 +50,6 @@ from arusha.partnerships.schemas import (
     IndicatorIn,
     IndicatorOut,
     MeasurementIn,
-    ParticipantsOut,
     PlanIn,
     PlanOut,
     PlanPatch,
@@ -77,16 +63,6 @@ router = Router(tags=["partnerships"])
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _valid(form: django_forms.BaseForm) -> None:
-    if not form.is_valid():
-        raise NinjaValidationError(
-            [
-                {"loc": ["body", field], "msg": " ".join(str(e) for e in errors)}
-                for field, errors in form.errors.items()
-            ]
-        )
 
 
 def _forbidden() -> HttpError:
@@ -135,39 +111,28 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status[Agree
     if not access.can_create_agreements(user):
         raise _forbidden()
     data = payload.dict() | {"administration": _org_pk(payload.administration)}
-    form = AgreementForm(data, administrations=_agreement_administrations(user))
-    _valid(form)
-    agreement = form.save()
-    audit.record(
-        user, "partnerships.agreement_created", agreement, organisation=agreement.administration
+    agreement = services.create_agreement(
+        user, data, administrations=_agreement_administrations(user)
     )
     return Status(201, agreement)
 
 
 @router.patch("/agreements/{code}", response=AgreementOut, summary="Change an agreement")
 def update_agreement(request: HttpRequest, code: UUID, payload: AgreementPatch) -> Agreement:
-    agreement, can_write = access.get_agreement_for_user(_user(request), code)
+    user = _user(request)
+    agreement, can_write = access.get_agreement_for_user(user, code)
     if not can_write:
         raise _forbidden()
-    current = {f: getattr(agreement, f) for f in AgreementPatch.model_fields}
-    data = _merge(current, payload) | {"administration": agreement.administration_id}
-    is_public = data.pop("is_public")
-    form = AgreementForm(
-        data,
-        instance=agreement,
-        administrations=Organisation.objects.filter(pk=agreement.administration_id),
-    )
-    _valid(form)
-    agreement = form.save(commit=False)
-    agreement.is_public = is_public
-    agreement.save()
-    audit.record(
-        request.user,
-        "partnerships.agreement_changed",
-        agreement,
-        organisation=agreement.administration,
-        details={"fields": sorted(payload.dict(exclude_unset=True))},
-    )
+    sent = payload.dict(exclude_unset=True)
+    public = sent.pop("is_public", None)
+    with transaction.atomic():
+        if sent:
+            current = {f: getattr(agreement, f) for f in AgreementPatch.model_fields}
+            data = current | sent | {"administration": agreement.administration_id}
+            administrations = Organisation.objects.filter(pk=agreement.administration_id)
+            services.update_agreement(user, agreement, data, administrations=administrations)
+        if public is not None and public != agreement.is_public:
+            services.publish_agreement(user, agreement, public)
     return agreement
 
 
@@ -214,24 +179,8 @@ def add_signatory(request: HttpRequest, code: UUID, payload: SignatoryIn) -> Sta
     agreement, can_write = access.get_agreement_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    form = SignatoryForm(
-        payload.dict() | {"organisation": _org_pk(payload.organisation)}, agreement=agreement
-    )
-    _valid(form)
-    signatory = form.save(commit=False)
-    signatory.agreement = agreement
-    signatory.save()
-    audit.record(
-        request.user,
-        "partnerships.signatory_added",
-        agreement,
-        organisation=agreement.administration,
-        details={
-            "organisation": str(signatory.organisation.code),
-            "adherence": signatory.is_adherence,
-        },
-    )
-    return Status(201, signatory)
+    data = payload.dict() | {"organisation": _org_pk(payload.organisation)}
+    return Status(201, services.add_signatory(_user(request), agreement, data))
 
 
 # --- Commitments ---------------------------------------------------------------------------
@@ -240,27 +189,11 @@ def add_signatory(request: HttpRequest, code: UUID, payload: SignatoryIn) -> Sta
 @router.patch("/signatories/{code}", response=SignatoryOut, summary="Correct a signature")
 def update_signatory(request: HttpRequest, code: UUID, payload: SignatoryPatch) -> Signatory:
     signatory = access.get_signatory_for_user(_user(request), code)
-    agreement, can_write = access.get_agreement_for_user(_user(request), signatory.agreement.code)
+    _agreement, can_write = access.get_agreement_for_user(_user(request), signatory.agreement.code)
     if not can_write:
         raise _forbidden()
-    current = {"organisation": signatory.organisation_id} | {
-        f: getattr(signatory, f) for f in SignatoryPatch.model_fields
-    }
-    form = SignatoryForm(_merge(current, payload), instance=signatory, agreement=agreement)
-    form.fields["organisation"].queryset = Organisation.objects.filter(pk=signatory.organisation_id)  # type: ignore[attr-defined]
-    _valid(form)
-    form.save()
-    audit.record(
-        request.user,
-        "partnerships.signatory_changed",
-        agreement,
-        organisation=agreement.administration,
-        details={
-            "organisation": str(signatory.organisation.code),
-            "fields": sorted(payload.dict(exclude_unset=True)),
-        },
-    )
-    return signatory
+    current = {f: getattr(signatory, f) for f in SignatoryPatch.model_fields}
+    return services.update_signatory(_user(request), signatory, _merge(current, payload))
 
 
 @router.get("/agreements/{code}/commitments", response=list[CommitmentOut], summary="Commitments")
@@ -276,18 +209,8 @@ def add_commitment(request: HttpRequest, code: UUID, payload: CommitmentIn) -> S
     agreement, can_write = access.get_agreement_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    form = CommitmentForm(
-        payload.dict(), instance=Commitment(agreement=agreement), agreement=agreement
-    )
-    _valid(form)
-    commitment = form.save()
-    audit.record(
-        request.user,
-        "partnerships.commitment_added",
-        commitment,
-        organisation=agreement.administration,
-    )
-    return Status(201, commitment)
+    commitment = Commitment(agreement=agreement)
+    return Status(201, services.save_commitment(_user(request), commitment, payload.dict()))
 
 
 @router.patch("/commitments/{code}", response=CommitmentOut, summary="Change a commitment")
@@ -295,18 +218,8 @@ def update_commitment(request: HttpRequest, code: UUID, payload: CommitmentPatch
     commitment, can_write = access.get_commitment_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    agreement = commitment.agreement
     current = {f: getattr(commitment, f) for f in CommitmentPatch.model_fields}
-    form = CommitmentForm(_merge(current, payload), instance=commitment, agreement=agreement)
-    _valid(form)
-    form.save()
-    audit.record(
-        request.user,
-        "partnerships.commitment_changed",
-        commitment,
-        organisation=agreement.administration,
-    )
-    return commitment
+    return services.save_commitment(_user(request), commitment, _merge(current, payload))
 
 
 # --- Plans and actions -----------------------------------------------------------------------
@@ -327,13 +240,8 @@ def create_plan(request: HttpRequest, code: UUID, payload: PlanIn) -> Status[Act
     administrations = access.plan_administrations_for(user, agreement)
     if not administrations.exists():
         raise _forbidden()
-    form = ActionPlanForm(
-        {"administration": _org_pk(payload.administration), "title": payload.title},
-        administrations=administrations,
-    )
-    _valid(form)
-    plan = ActionPlan.objects.create(agreement=agreement, **form.cleaned_data)
-    audit.record(user, "partnerships.plan_created", plan, organisation=plan.administration)
+    data = {"administration": _org_pk(payload.administration), "title": payload.title}
+    plan = services.create_plan(user, agreement, data, administrations=administrations)
     return Status(201, plan)
 
 
@@ -376,15 +284,8 @@ def create_action(request: HttpRequest, code: UUID, payload: ActionIn) -> Status
     plan, can_write = access.get_plan_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    form = ActionForm(_action_form_data(payload, plan.agreement, {}), agreement=plan.agreement)
-    _valid(form)
-    action = form.save(commit=False)
-    action.plan, action.number = plan, Action.next_number(plan)
-    action.save()
-    form.save_m2m()
-    audit.record(
-        request.user, "partnerships.action_created", action, organisation=plan.administration
-    )
+    data = _action_form_data(payload, plan.agreement, {})
+    action = services.create_action(_user(request), plan, data)
     return Status(201, _actions(Action.objects.filter(pk=action.pk)).get())
 
 
@@ -410,22 +311,17 @@ def update_action(request: HttpRequest, code: UUID, payload: ActionPatch) -> Act
     user = _user(request)
     action, level = access.get_action_for_user(user, code)
     sent = payload.dict(exclude_unset=True)
-    if level < ActionAccess.UPDATE or (EDIT_FIELDS & set(sent) and level < ActionAccess.EDIT):
+    edits = EDIT_FIELDS & set(sent)
+    if level < ActionAccess.UPDATE or (edits and level < ActionAccess.EDIT):
         raise _forbidden()
-    if EDIT_FIELDS & set(sent):
-        _edit_action(user, action, payload)
-    if "status" in sent or "progress" in sent:
-        try:
-            action.change_status(
-                user,
-                sent.get("status", action.status),
-                sent.get("progress", action.progress),
-                sent.get("note") or "",
-            )
-        except StatusNoteMissing:
-            raise NinjaValidationError(
-                [{"loc": ["body", "note"], "msg": "A change of status needs a note."}]
-            ) from None
+    with transaction.atomic():
+        if edits - {"is_public"}:
+            _edit_action(user, action, payload)
+        if "is_public" in sent and sent["is_public"] != action.is_public:
+            services.publish_action(user, action, sent["is_public"])
+        if {"status", "progress", "note"} & set(sent):
+            status = {"status": action.status, "progress": action.progress, "note": ""}
+            services.change_action_status(user, action, status | sent)
     return _actions(Action.objects.filter(pk=action.pk)).get()
 
 
@@ -433,20 +329,7 @@ def _edit_action(user: User, action: Action, payload: ActionPatch) -> None:
     current = {f: getattr(action, f) for f in ActionIn.model_fields}
     current["commitments"] = [c.number for c in action.commitments.all()]
     current["private_owner"] = action.private_owner.code if action.private_owner else None
-    data = _action_form_data(payload, action.plan.agreement, current)
-    form = ActionForm(data, instance=action, agreement=action.plan.agreement)
-    _valid(form)
-    form.save()
-    if payload.is_public is not None:
-        action.is_public = payload.is_public
-        action.save(update_fields=["is_public"])
-    audit.record(
-        user,
-        "partnerships.action_changed",
-        action,
-        organisation=action.plan.administration,
-        details={"fields": sorted(payload.dict(exclude_unset=True))},
-    )
+    services.update_action(user, action, _action_form_data(payload, action.plan.agreement, current))
 
 
 @router.get("/actions/{code}/evidence", response=list[EvidenceOut], summary="Evidence of an action")
@@ -471,19 +354,8 @@ def add_evidence(
     if level < ActionAccess.UPDATE:
         raise _forbidden()
     files: MultiValueDict[str, Any] = MultiValueDict({"document": [document]} if document else {})
-    form = EvidenceForm({"title": title, "link": link}, files)
-    _valid(form)
-    evidence = form.save(commit=False)
-    evidence.action, evidence.added_by = action, _user(request)
-    evidence.save()
-    audit.record(
-        request.user,
-        "partnerships.evidence_added",
-        action,
-        organisation=action.plan.administration,
-        details={"evidence": str(evidence.code), "title": evidence.title},
-    )
-    return Status(201, evidence)
+    data = {"title": title, "link": link}
+    return Status(201, services.add_evidence(_user(request), action, data, files))
 
 
 @router.patch("/plans/{code}", response=PlanOut, summary="Rename an action plan")
@@ -491,10 +363,7 @@ def update_plan(request: HttpRequest, code: UUID, payload: PlanPatch) -> ActionP
     plan, can_write = access.get_plan_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    plan.title = payload.title.strip()[:200] or plan.title
-    plan.save(update_fields=["title"])
-    audit.record(request.user, "partnerships.plan_changed", plan, organisation=plan.administration)
-    return plan
+    return services.rename_plan(_user(request), plan, payload.dict())
 
 
 @router.post("/actions/{code}/indicators", response={201: IndicatorOut}, summary="Add an indicator")
@@ -502,18 +371,7 @@ def add_indicator(request: HttpRequest, code: UUID, payload: IndicatorIn) -> Sta
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.EDIT:
         raise _forbidden()
-    form = IndicatorForm(payload.dict())
-    _valid(form)
-    indicator = form.save(commit=False)
-    indicator.action = action
-    indicator.save()
-    audit.record(
-        request.user,
-        "partnerships.indicator_added",
-        action,
-        organisation=action.plan.administration,
-    )
-    return Status(201, indicator)
+    return Status(201, services.add_indicator(_user(request), action, payload.dict()))
 
 
 @router.patch("/indicators/{code}", response=IndicatorOut, summary="Record a measurement")
@@ -521,15 +379,7 @@ def measure_indicator(request: HttpRequest, code: UUID, payload: MeasurementIn) 
     indicator, level = access.get_indicator_for_user(_user(request), code)
     if level < ActionAccess.UPDATE:
         raise _forbidden()
-    indicator.measured, indicator.measured_on = payload.measured, payload.measured_on
-    indicator.save(update_fields=["measured", "measured_on"])
-    audit.record(
-        request.user,
-        "partnerships.indicator_measured",
-        indicator.action,
-        organisation=indicator.action.plan.administration,
-        details={"indicator": indicator.name, "measured": indicator.measured},
-    )
+    services.measure_indicator(_user(request), indicator, payload.dict())
     return indicator
 
 
@@ -574,32 +424,13 @@ def create_activity(request: HttpRequest, code: UUID, payload: ActivityIn) -> St
     agreement, can_write = access.get_agreement_for_user(_user(request), code)
     if not can_write:
         raise _forbidden()
-    form = ActivityForm(
-        _activity_data(agreement, payload.dict()),
-        instance=Activity(agreement=agreement),
-        agreement=agreement,
-        actions=Action.objects.none(),
-    )
-    _valid(form)
+    data = _activity_data(agreement, payload.dict())
     with transaction.atomic():
-        activity = form.save()
-        _set_participants(activity, payload.participants)
-    audit.record(
-        request.user, "partnerships.activity_added", activity, organisation=agreement.administration
-    )
+        activity = services.save_activity(
+            _user(request), Activity(agreement=agreement), data, actions=Action.objects.none()
+        )
+        services.replace_participants(_user(request), activity, data["participants"])
     return Status(201, _activities(Activity.objects.filter(pk=activity.pk)).get())
-
-
-def _set_participants(activity: Activity, rows: list[ParticipantsOut] | None) -> None:
-    if rows is None:
-        return
-    activity.participants.all().delete()
-    for row in rows:
-        form = ParticipantCountForm(row.dict())
-        _valid(form)
-        count = form.save(commit=False)
-        count.activity = activity
-        count.save()
 
 
 @router.patch("/activities/{code}", response=ActivityOut, summary="Change an activity")
@@ -616,18 +447,10 @@ def update_activity(request: HttpRequest, code: UUID, payload: ActivityPatch) ->
     data = _activity_data(agreement, _merge(current, payload))
     data["actions"] = list(activity.actions.values_list("pk", flat=True))
     actions = Action.objects.filter(pk__in=data["actions"])
-    form = ActivityForm(data, instance=activity, agreement=agreement, actions=actions)
-    _valid(form)
     with transaction.atomic():
-        form.save()
-        _set_participants(activity, payload.participants)
-    audit.record(
-        request.user,
-        "partnerships.activity_changed",
-        activity,
-        organisation=agreement.administration,
-        details={"fields": sorted(payload.dict(exclude_unset=True))},
-    )
+        services.save_activity(_user(request), activity, data, actions=actions)
+        if payload.participants is not None:
+            services.replace_participants(_user(request), activity, data["participants"])
     return _activities(Activity.objects.filter(pk=activity.pk)).get()
 
 

@@ -14,6 +14,7 @@ from arusha.core.models import Organisation
 from arusha.core.uploads import MAX_UPLOAD_BYTES
 from arusha.partnerships.models import (
     Action,
+    ActionPlan,
     Activity,
     Agreement,
     Commitment,
@@ -127,6 +128,12 @@ class ActionPlanForm(forms.Form):
         self.fields["administration"].queryset = administrations  # type: ignore[attr-defined]
         if len(administrations) == 1:
             self.fields["administration"].initial = administrations[0]
+
+
+class PlanTitleForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["title"]
 
 
 class ActionForm(forms.ModelForm):

@@ -351,6 +351,20 @@ class ActionUpdate(models.Model):
         return f"{self.action} → {self.to_status}"
 
 
+# An indicator's amounts have 14 digits, 2 after the point: anything at or beyond this is refused.
+AMOUNT_LIMIT = 10**12
+AMOUNT_FIELDS = ("baseline", "target", "measured")
+
+
+def _amount_within_limit(field: str) -> models.CheckConstraint:
+    """A guard under the forms: an amount the column cannot hold would break every read of it."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gt": -AMOUNT_LIMIT, f"{field}__lt": AMOUNT_LIMIT}),
+        name=f"indicator_{field}_within_limit",
+    )
+
+
 class Indicator(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     action = models.ForeignKey(Action, models.CASCADE, related_name="indicators")
@@ -371,6 +385,7 @@ class Indicator(models.Model):
         ordering = ["action", "pk"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        constraints = [_amount_within_limit(field) for field in AMOUNT_FIELDS]
 
     def __str__(self) -> str:
         return self.name

@@ -7,15 +7,15 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arusha.core import audit
 from arusha.core.models import User
-from arusha.partnerships import access, exports, imports, progress
+from arusha.partnerships import access, exports, imports, progress, services
 from arusha.partnerships.access import ActionAccess
 from arusha.partnerships.forms import (
     ActionForm,
@@ -37,18 +37,17 @@ def plan_create(request: HttpRequest, code: str) -> HttpResponse:
     administrations = access.plan_administrations_for(user, agreement)
     if not administrations.exists():
         raise Http404
-    form = ActionPlanForm(request.POST or None, administrations=administrations)
-    if request.method == "POST" and form.is_valid():
-        plan = ActionPlan.objects.create(agreement=agreement, **form.cleaned_data)
-        audit.record(
-            user,
-            "partnerships.plan_created",
-            plan,
-            organisation=plan.administration,
-            details={"agreement": str(agreement.code)},
-        )
-        messages.success(request, _("The action plan was created. Add its actions."))
-        return redirect("partnerships:plan_detail", plan.code)
+    form: BaseForm = ActionPlanForm(administrations=administrations)
+    if request.method == "POST":
+        try:
+            plan = services.create_plan(
+                user, agreement, request.POST, administrations=administrations
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("The action plan was created. Add its actions."))
+            return redirect("partnerships:plan_detail", plan.code)
     return render(request, "partnerships/plan_form.html", {"form": form, "agreement": agreement})
 
 
@@ -79,11 +78,11 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     errors: list[imports.RowError] = []
     if request.method == "POST" and form.is_valid():
         try:
-            created = imports.import_action_plan(plan, form.cleaned_data["file"], _user(request))
+            result = imports.import_action_plan(plan, form.cleaned_data["file"], _user(request))
         except imports.ImportRejected as rejected:
             errors = rejected.errors
         else:
-            messages.success(request, _("%(n)s actions were imported.") % {"n": len(created)})
+            messages.success(request, result.message)
             return redirect("partnerships:plan_detail", plan.code)
     status = 400 if request.method == "POST" else 200
     context = {"plan": plan, "form": form, "errors": errors}
@@ -113,25 +112,15 @@ def action_create(request: HttpRequest, code: str) -> HttpResponse:
     if not can_write:
         raise Http404
     source = _source_activity(plan, request.GET.get("activity", ""))
-    form = ActionForm(request.POST or None, agreement=plan.agreement)
-    if request.method == "POST" and form.is_valid():
-        action = form.save(commit=False)
-        action.plan, action.number, action.source_activity = plan, Action.next_number(plan), source
-        action.save()
-        form.save_m2m()
-        audit.record(
-            request.user,
-            "partnerships.action_created",
-            action,
-            organisation=plan.administration,
-            details={
-                "plan": str(plan.code),
-                "title": action.title,
-                "activity": str(source.code) if source else "",
-            },
-        )
-        messages.success(request, _("Action %(n)s was added.") % {"n": action.number})
-        return redirect("partnerships:plan_detail", plan.code)
+    form: BaseForm = ActionForm(agreement=plan.agreement)
+    if request.method == "POST":
+        try:
+            action = services.create_action(_user(request), plan, request.POST, source=source)
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("Action %(n)s was added.") % {"n": action.number})
+            return redirect("partnerships:plan_detail", plan.code)
     context = {"form": form, "plan": plan, "source": source}
     return render(request, "partnerships/action_form.html", context)
 
@@ -141,18 +130,15 @@ def action_edit(request: HttpRequest, code: str) -> HttpResponse:
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.EDIT:
         raise Http404
-    form = ActionForm(request.POST or None, instance=action, agreement=action.plan.agreement)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(
-            request.user,
-            "partnerships.action_changed",
-            action,
-            organisation=action.plan.administration,
-            details={"fields": form.changed_data},
-        )
-        messages.success(request, _("The action was saved."))
-        return redirect("partnerships:action_detail", action.code)
+    form: BaseForm = ActionForm(instance=action, agreement=action.plan.agreement)
+    if request.method == "POST":
+        try:
+            services.update_action(_user(request), action, request.POST)
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("The action was saved."))
+            return redirect("partnerships:action_detail", action.code)
     return render(
         request,
         "partnerships/action_form.html",
@@ -191,18 +177,23 @@ def action_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _refused(
+    request: HttpRequest, action: Action, level: ActionAccess, **forms: object
+) -> HttpResponse:
+    context = _action_context(_user(request), action, level, **forms)
+    return render(request, "partnerships/action_detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 def action_update(request: HttpRequest, code: str) -> HttpResponse:
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.UPDATE:
         raise Http404
-    form = ActionUpdateForm(request.POST)
-    if not form.is_valid():
-        context = _action_context(_user(request), action, level, update_form=form)
-        return render(request, "partnerships/action_detail.html", context, status=400)
-    data = form.cleaned_data
-    action.change_status(_user(request), data["status"], data["progress"], data["note"])
+    try:
+        services.change_action_status(_user(request), action, request.POST)
+    except services.Invalid as invalid:
+        return _refused(request, action, level, update_form=invalid.form)
     messages.success(
         request, _("The action is now “%(status)s”.") % {"status": action.get_status_display()}
     )
@@ -215,12 +206,7 @@ def action_publish(request: HttpRequest, code: str) -> HttpResponse:
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.EDIT:
         raise Http404
-    action.is_public = request.POST.get("publish") == "1"
-    action.save(update_fields=["is_public", "updated_at"])
-    verb = "published" if action.is_public else "unpublished"
-    audit.record(
-        request.user, f"partnerships.action_{verb}", action, organisation=action.plan.administration
-    )
+    services.publish_action(_user(request), action, request.POST.get("publish") == "1")
     return redirect("partnerships:action_detail", action.code)
 
 
@@ -230,24 +216,10 @@ def indicator_add(request: HttpRequest, code: str) -> HttpResponse:
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.EDIT:
         raise Http404
-    form = IndicatorForm(request.POST)
-    if not form.is_valid():
-        context = _action_context(_user(request), action, level, indicator_form=form)
-        return render(request, "partnerships/action_detail.html", context, status=400)
-    indicator = form.save(commit=False)
-    indicator.action = action
-    indicator.save()
-    audit.record(
-        request.user,
-        "partnerships.indicator_added",
-        action,
-        organisation=action.plan.administration,
-        details={
-            "indicator": indicator.name,
-            "baseline": indicator.baseline,
-            "target": indicator.target,
-        },
-    )
+    try:
+        services.add_indicator(_user(request), action, request.POST)
+    except services.Invalid as invalid:
+        return _refused(request, action, level, indicator_form=invalid.form)
     return redirect("partnerships:action_detail", action.code)
 
 
@@ -255,23 +227,17 @@ def indicator_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def indicator_measure(request: HttpRequest, code: str) -> HttpResponse:
     indicator, level = access.get_indicator_for_user(_user(request), code)
-    action = indicator.action
     if level < ActionAccess.UPDATE:
         raise Http404
-    form = MeasurementForm(request.POST, instance=indicator, prefix=str(indicator.code))
-    if form.is_valid():
-        form.save()
-        audit.record(
-            request.user,
-            "partnerships.indicator_measured",
-            action,
-            organisation=action.plan.administration,
-            details={"indicator": indicator.name, "measured": indicator.measured},
+    try:
+        services.measure_indicator(
+            _user(request), indicator, request.POST, prefix=str(indicator.code)
         )
-        messages.success(request, _("The measurement was saved."))
-    else:
+    except services.Invalid:
         messages.error(request, _("The measurement was not saved: check the value and the date."))
-    return redirect("partnerships:action_detail", action.code)
+    else:
+        messages.success(request, _("The measurement was saved."))
+    return redirect("partnerships:action_detail", indicator.action.code)
 
 
 @login_required
@@ -280,20 +246,10 @@ def evidence_add(request: HttpRequest, code: str) -> HttpResponse:
     action, level = access.get_action_for_user(_user(request), code)
     if level < ActionAccess.UPDATE:
         raise Http404
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        context = _action_context(_user(request), action, level, evidence_form=form)
-        return render(request, "partnerships/action_detail.html", context, status=400)
-    evidence = form.save(commit=False)
-    evidence.action, evidence.added_by = action, _user(request)
-    evidence.save()
-    audit.record(
-        request.user,
-        "partnerships.evidence_added",
-        action,
-        organisation=action.plan.administration,
-        details={"evidence": str(evidence.code), "title": evidence.title},
-    )
+    try:
+        services.add_evidence(_user(request), action, request.POST, request.FILES)
+    except services.Invalid as invalid:
+        return _refused(request, action, level, evidence_form=invalid.form)
     messages.success(request, _("The evidence was added."))
     return redirect("partnerships:action_detail", action.code)
 

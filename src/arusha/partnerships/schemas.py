@@ -5,12 +5,34 @@ No `from __future__ import annotations` here: Django Ninja reads the annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+from django.db.models import TextChoices
 from ninja import Field, Schema
 
-from arusha.partnerships.models import Action, Activity, Agreement, Evidence, Indicator
+from arusha.core.models import Organisation, WcoRegion
+from arusha.partnerships.models import Action, Activity, Agreement, Evidence, Indicator, Side
+
+# The bounds of the model fields, so that a number the database cannot hold is a 422.
+CommitmentNumber = Annotated[int, Field(ge=1, le=32767)]
+KeyFactorNumber = Annotated[int, Field(ge=1, le=10)]
+Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2, allow_inf_nan=False)]
+
+
+def one_of(
+    choices: type[TextChoices], default: Any = ..., *, blank: bool = False, note: str = ""
+) -> Any:
+    """A text field whose values the OpenAPI document lists; the form still validates it, so a
+    wrong value gets the same translated message as on the page."""
+    values: list[Any] = [*([""] if blank else []), *choices.values]
+    return Field(default, description=note or None, json_schema_extra={"enum": values})
+
+
+def not_null() -> Any:
+    """A field a change may omit (left unchanged) but not set to null: pydantic validates only
+    given values, and null is not a valid one, so it is a 422 rather than a stored null."""
+    return Field(None, description="Omit to leave unchanged; null is refused.")
 
 
 class SignatoryOut(Schema):
@@ -50,27 +72,27 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    kind: str
+    kind: str = one_of(Agreement.Kind)
     title: str
     summary: str = ""
-    scope: str
-    wco_region: str = ""
+    scope: str = one_of(Agreement.Scope)
+    wco_region: str = one_of(WcoRegion, "", blank=True)
     administration: UUID
-    status: str = "draft"
+    status: str = one_of(Agreement.Status, "draft")
     date_signed: date | None = None
     date_in_force: date | None = None
 
 
 class AgreementPatch(Schema):
-    kind: str | None = None
+    kind: str | None = one_of(Agreement.Kind, None)
     title: str | None = None
     summary: str | None = None
-    scope: str | None = None
-    wco_region: str | None = None
-    status: str | None = None
+    scope: str | None = one_of(Agreement.Scope, None)
+    wco_region: str | None = one_of(WcoRegion, None, blank=True)
+    status: str | None = one_of(Agreement.Status, None)
     date_signed: date | None = None
     date_in_force: date | None = None
-    is_public: bool | None = None
+    is_public: bool = not_null()
 
 
 class CommitmentOut(Schema):
@@ -82,17 +104,17 @@ class CommitmentOut(Schema):
 
 
 class CommitmentIn(Schema):
-    number: int
+    number: CommitmentNumber
     text: str
-    binds: str
-    key_factors: list[int]
+    binds: str = one_of(Side)
+    key_factors: list[KeyFactorNumber]
 
 
 class CommitmentPatch(Schema):
-    number: int | None = None
+    number: CommitmentNumber = not_null()
     text: str | None = None
-    binds: str | None = None
-    key_factors: list[int] | None = None
+    binds: str | None = one_of(Side, None)
+    key_factors: list[KeyFactorNumber] | None = None
 
 
 class PlanOut(Schema):
@@ -130,14 +152,14 @@ class IndicatorOut(Schema):
 class IndicatorIn(Schema):
     name: str
     unit: str = ""
-    baseline: Decimal | None = None
-    target: Decimal | None = None
-    measured: Decimal | None = None
+    baseline: Amount | None = None
+    target: Amount | None = None
+    measured: Amount | None = None
     measured_on: date | None = None
 
 
 class MeasurementIn(Schema):
-    measured: Decimal | None
+    measured: Amount | None
     measured_on: date | None = None
 
 
@@ -175,7 +197,7 @@ class ActionOut(Schema):
 class ActionIn(Schema):
     title: str
     description: str = ""
-    commitments: list[int] = []
+    commitments: list[CommitmentNumber] = []
     customs_owner: str
     private_owner: UUID | None = None
     private_owner_contact: str = ""
@@ -186,14 +208,16 @@ class ActionIn(Schema):
 class ActionPatch(Schema):
     title: str | None = None
     description: str | None = None
-    commitments: list[int] | None = None
+    commitments: list[CommitmentNumber] | None = None
     customs_owner: str | None = None
     private_owner: UUID | None = None
     private_owner_contact: str | None = None
     start_date: date | None = None
     due_date: date | None = None
-    is_public: bool | None = None
-    status: str | None = Field(None, description="A change of status or progress needs a note.")
+    is_public: bool = not_null()
+    status: str | None = one_of(
+        Action.Status, None, note="A change of status or progress needs a note."
+    )
     progress: int | None = Field(None, ge=0, le=100)
     note: str | None = None
 
@@ -226,6 +250,12 @@ class ParticipantsOut(Schema):
     count: int
 
 
+class ParticipantsIn(Schema):
+    organisation_kind: str = one_of(Organisation.Kind)
+    wco_region: str = one_of(WcoRegion, "", blank=True)
+    count: int = Field(..., ge=0, le=2_147_483_647)
+
+
 class ActivityOut(Schema):
     code: UUID
     agreement: UUID = Field(..., alias="agreement.code")
@@ -253,27 +283,27 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(Schema):
-    kind: str
+    kind: str = one_of(Activity.Kind)
     title: str
     held_on: date
     place: str = ""
-    mode: str
+    mode: str = one_of(Activity.Mode)
     organisers: list[UUID]
-    commitments: list[int] = []
+    commitments: list[CommitmentNumber] = []
     outcomes: str = ""
-    participants: list[ParticipantsOut] = []
+    participants: list[ParticipantsIn] = []
 
 
 class ActivityPatch(Schema):
-    kind: str | None = None
+    kind: str | None = one_of(Activity.Kind, None)
     title: str | None = None
     held_on: date | None = None
     place: str | None = None
-    mode: str | None = None
+    mode: str | None = one_of(Activity.Mode, None)
     organisers: list[UUID] | None = None
-    commitments: list[int] | None = None
+    commitments: list[CommitmentNumber] | None = None
     outcomes: str | None = None
-    participants: list[ParticipantsOut] | None = Field(
+    participants: list[ParticipantsIn] | None = Field(
         None, description="When given, replaces every participant count of the activity."
     )
 

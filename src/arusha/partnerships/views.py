@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.db.models.fields.files import FieldFile
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,9 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from arusha.core import audit
 from arusha.core.models import Organisation, Role, User, WcoRegion
-from arusha.partnerships import access, exports, progress
+from arusha.partnerships import access, exports, progress, services
 from arusha.partnerships.forms import AgreementForm, CommitmentForm, SignatoryForm
 from arusha.partnerships.models import Action, Activity, Agreement, Commitment
 
@@ -81,22 +81,20 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.can_create_agreements(user):
         raise Http404
-    form = AgreementForm(
-        request.POST or None, request.FILES or None, administrations=_administrations_for(user)
-    )
-    if request.method == "POST" and form.is_valid():
-        agreement = form.save()
-        audit.record(
-            user,
-            "partnerships.agreement_created",
-            agreement,
-            organisation=agreement.administration,
-            details={"title": agreement.title, "kind": agreement.kind},
-        )
-        messages.success(
-            request, _("The agreement was created. Add its signatories and commitments.")
-        )
-        return redirect("partnerships:agreement_detail", agreement.code)
+    administrations = _administrations_for(user)
+    form: BaseForm = AgreementForm(administrations=administrations)
+    if request.method == "POST":
+        try:
+            agreement = services.create_agreement(
+                user, request.POST, request.FILES, administrations=administrations
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(
+                request, _("The agreement was created. Add its signatories and commitments.")
+            )
+            return redirect("partnerships:agreement_detail", agreement.code)
     return render(request, "partnerships/agreement_form.html", {"form": form})
 
 
@@ -109,23 +107,21 @@ def agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
         Q(pk__in=_administrations_for(_user(request)).values("pk"))
         | Q(pk=agreement.administration_id)
     )
-    form = AgreementForm(
-        request.POST or None,
-        request.FILES or None,
-        instance=agreement,
-        administrations=administrations,
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        audit.record(
-            request.user,
-            "partnerships.agreement_changed",
-            agreement,
-            organisation=agreement.administration,
-            details={"fields": form.changed_data},
-        )
-        messages.success(request, _("The agreement was saved."))
-        return redirect("partnerships:agreement_detail", agreement.code)
+    form: BaseForm = AgreementForm(instance=agreement, administrations=administrations)
+    if request.method == "POST":
+        try:
+            services.update_agreement(
+                _user(request),
+                agreement,
+                request.POST,
+                request.FILES,
+                administrations=administrations,
+            )
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("The agreement was saved."))
+            return redirect("partnerships:agreement_detail", agreement.code)
     return render(
         request, "partnerships/agreement_form.html", {"form": form, "agreement": agreement}
     )
@@ -172,14 +168,7 @@ def agreement_publish(request: HttpRequest, code: str) -> HttpResponse:
     agreement, can_write = access.get_agreement_for_user(_user(request), code)
     if not can_write:
         raise Http404
-    agreement.is_public = request.POST.get("publish") == "1"
-    agreement.save(update_fields=["is_public"])
-    action = (
-        "partnerships.agreement_published"
-        if agreement.is_public
-        else "partnerships.agreement_unpublished"
-    )
-    audit.record(request.user, action, agreement, organisation=agreement.administration)
+    services.publish_agreement(_user(request), agreement, request.POST.get("publish") == "1")
     if agreement.is_public:
         messages.success(request, _("The agreement is now on the public page."))
     else:
@@ -192,27 +181,18 @@ def signatory_add(request: HttpRequest, code: str) -> HttpResponse:
     agreement, can_write = access.get_agreement_for_user(_user(request), code)
     if not can_write:
         raise Http404
-    form = SignatoryForm(request.POST or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        signatory = form.save(commit=False)
-        signatory.agreement = agreement
-        signatory.save()
-        audit.record(
-            request.user,
-            "partnerships.signatory_added",
-            agreement,
-            organisation=agreement.administration,
-            details={
-                "organisation": str(signatory.organisation.code),
-                "signed_on": signatory.signed_on,
-                "adherence": signatory.is_adherence,
-            },
-        )
-        messages.success(
-            request,
-            _("%(name)s was added as a signatory.") % {"name": signatory.organisation.label},
-        )
-        return redirect("partnerships:agreement_detail", agreement.code)
+    form: BaseForm = SignatoryForm(agreement=agreement)
+    if request.method == "POST":
+        try:
+            signatory = services.add_signatory(_user(request), agreement, request.POST)
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added as a signatory.") % {"name": signatory.organisation.label},
+            )
+            return redirect("partnerships:agreement_detail", agreement.code)
     return render(
         request, "partnerships/signatory_form.html", {"form": form, "agreement": agreement}
     )
@@ -238,20 +218,17 @@ def _commitment_form(
     request: HttpRequest, agreement: Agreement, commitment: Commitment
 ) -> HttpResponse:
     is_new = commitment.pk is None
-    form = CommitmentForm(request.POST or None, instance=commitment, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        commitment = form.save()
-        audit.record(
-            request.user,
-            "partnerships.commitment_added" if is_new else "partnerships.commitment_changed",
-            commitment,
-            organisation=agreement.administration,
-            details={"agreement": str(agreement.code), "number": commitment.number},
-        )
-        messages.success(request, _("Commitment %(n)s was saved.") % {"n": commitment.number})
-        if is_new and "add_another" in request.POST:
-            return redirect("partnerships:commitment_add", agreement.code)
-        return redirect("partnerships:agreement_detail", agreement.code)
+    form: BaseForm = CommitmentForm(instance=commitment, agreement=agreement)
+    if request.method == "POST":
+        try:
+            commitment = services.save_commitment(_user(request), commitment, request.POST)
+        except services.Invalid as invalid:
+            form = invalid.form
+        else:
+            messages.success(request, _("Commitment %(n)s was saved.") % {"n": commitment.number})
+            if is_new and "add_another" in request.POST:
+                return redirect("partnerships:commitment_add", agreement.code)
+            return redirect("partnerships:agreement_detail", agreement.code)
     context = {"form": form, "agreement": agreement, "commitment": commitment}
     return render(request, "partnerships/commitment_form.html", context)
 

@@ -77,18 +77,18 @@ class GroupOut(Schema):
     invited: int | None
 
 
-class FactorOut(Schema):
+class SurveyFactorOut(Schema):
     key_factor: int
     perception: MeanOut | None
     self_assessment: float | None
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     campaign: UUID
     suppressed: bool
     responses: int | None
     groups: list[GroupOut]
-    key_factors: list[FactorOut]
+    key_factors: list[SurveyFactorOut]
     questions: list[QuestionOut]
 
 
@@ -116,7 +116,7 @@ def _cells(cells: list[results.LabelledCell]) -> list[dict[str, object]]:
 
 @router.get(
     "/campaigns/{code}/results",
-    response=ResultsOut,
+    response=SurveyResultsOut,
     summary="Aggregated results; every figure for fewer than five respondents is null",
 )
 def get_results(request: HttpRequest, code: UUID) -> object:
