@@ -81,3 +81,26 @@ def test_outsiders_cannot_export_an_agreement(client: Any, charlie: Any, ecuador
         client.get(reverse("partnerships:agreement_export", args=[mou.code, "xlsx"])).status_code
         == 404
     )
+
+
+def test_headings_sheet_names_and_statuses_follow_the_readers_language(
+    client: Any, alice: Any, loi: Any, owned_action: Any
+) -> None:
+    from django.conf import settings
+
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    # The table keeps its English name in the address.
+    url = reverse("partnerships:agreement_export", args=[loi.code, "csv"]) + "?table=actions"
+    rows = _csv(client.get(url))
+    assert (rows[0][0], rows[0][1], rows[0][3]) == ("Acuerdo", "Administración", "Título")
+    assert rows[0][-1] == "Código"
+    assert rows[1][-1] == str(owned_action.code)
+    assert "Planificada" in rows[1]
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("partnerships:agreement_export", args=[loi.code, "xlsx"])).content
+        )
+    )
+    assert book.sheetnames == ["Acuerdos", "Compromisos", "Acciones"]
+    assert book["Compromisos"]["A1"].value == "Acuerdo"

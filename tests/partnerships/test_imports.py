@@ -13,7 +13,6 @@ from openpyxl import Workbook
 
 from arusha.core.audit import AuditEntry
 from arusha.partnerships import imports
-from arusha.partnerships.exports import ACTION_COLUMNS
 from arusha.partnerships.models import Action
 
 HEADER = [
@@ -216,32 +215,6 @@ def test_a_failure_while_saving_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         imports.import_action_plan(ecuador_plan, io.BytesIO(workbook(*GOOD)), alice)
     assert not Action.objects.exists()
-
-
-def test_the_export_can_be_imported_again(
-    client: Any, alice: Any, ecuador_plan: Any, owned_action: Any
-) -> None:
-    client.force_login(alice)
-    template = client.get(reverse("partnerships:plan_template", args=[ecuador_plan.code]))
-    assert template.status_code == 200
-    exported = client.get(
-        reverse("partnerships:agreement_export", args=[ecuador_plan.agreement.code, "xlsx"])
-    )
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(exported.content))
-    actions = book["Actions"]
-    single = Workbook()
-    for row in actions.iter_rows(values_only=True):
-        single.active.append(list(row))
-    buffer = io.BytesIO()
-    single.save(buffer)
-    assert upload(client, ecuador_plan, buffer.getvalue()).status_code == 302
-    assert list(ecuador_plan.actions.values_list("title", flat=True)) == [
-        "Train brokers",
-        "Train brokers",
-    ]
-    assert [c.value for c in actions[1]] == ACTION_COLUMNS
 
 
 def test_only_the_plans_administration_imports(

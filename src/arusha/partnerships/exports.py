@@ -1,7 +1,8 @@
 """Agreements, commitments and action plans as CSV and XLSX tables, the way integrity units report.
 
-Column headings are fixed English keys so that a workbook exported in one language can be
-imported in another; the import template uses the same headings as the action export.
+Headings, sheet names and action statuses are in the reader's language. The Actions sheet is also
+the import template: its last column holds each action's code, so that a workbook exported in any
+language can be edited and imported again to update the same actions (see ``imports``).
 """
 
 from __future__ import annotations
@@ -9,47 +10,67 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from arusha.core.spreadsheets import safe_cell
 from arusha.partnerships.models import Action, Agreement, Commitment
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 AGREEMENT_COLUMNS = [
-    "Code",
-    "Kind",
-    "Title",
-    "Scope",
-    "Region",
-    "Administration",
-    "Status",
-    "Signed",
-    "In force",
-    "Signatories",
+    gettext_lazy("Code"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Title"),
+    gettext_lazy("Scope"),
+    gettext_lazy("Region"),
+    gettext_lazy("Administration"),
+    gettext_lazy("Status"),
+    gettext_lazy("Signed"),
+    gettext_lazy("In force"),
+    gettext_lazy("Signatories"),
 ]
-COMMITMENT_COLUMNS = ["Agreement", "Number", "Commitment", "Binds", "Key factors"]
-ACTION_COLUMNS = [
-    "Agreement",
-    "Administration",
-    "Number",
-    "Title",
-    "Commitments",
-    "Customs owner",
-    "Private-sector owner",
-    "Start",
-    "Due",
-    "Status",
-    "Progress %",
-    "Overdue",
-    "Indicator",
-    "Unit",
-    "Baseline",
-    "Target",
-    "Measured",
+COMMITMENT_COLUMNS = [
+    gettext_lazy("Agreement"),
+    gettext_lazy("Number"),
+    gettext_lazy("Commitment"),
+    gettext_lazy("Binds"),
+    gettext_lazy("Key factors"),
 ]
-Table = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+# Each column of the Actions sheet by the key the import knows it by, in the order of the sheet.
+ACTION_HEADINGS: dict[str, StrOrPromise] = {
+    "agreement": gettext_lazy("Agreement"),
+    "administration": gettext_lazy("Administration"),
+    "number": gettext_lazy("Number"),
+    "title": gettext_lazy("Title"),
+    "commitments": gettext_lazy("Commitments"),
+    "customs_owner": gettext_lazy("Customs owner"),
+    "private_owner": gettext_lazy("Private-sector owner"),
+    "start_date": gettext_lazy("Start"),
+    "due_date": gettext_lazy("Due"),
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress %"),
+    "overdue": gettext_lazy("Overdue"),
+    "indicator": gettext_lazy("Indicator"),
+    "unit": gettext_lazy("Unit"),
+    "baseline": gettext_lazy("Baseline"),
+    "target": gettext_lazy("Target"),
+    "measured": gettext_lazy("Measured"),
+    "code": gettext_lazy("Code"),
+}
+ACTION_COLUMNS = list(ACTION_HEADINGS.values())
+# A table's name (its key in ?table=) and the sheet name it is shown under.
+SHEET_NAMES: dict[str, StrOrPromise] = {
+    "Agreements": gettext_lazy("Agreements"),
+    "Commitments": gettext_lazy("Commitments"),
+    "Actions": gettext_lazy("Actions"),
+}
+Table = tuple[str, Sequence["StrOrPromise"], Iterable[Sequence[Any]]]
 
 
 def _safe(value: Any) -> Any:
@@ -101,10 +122,11 @@ def action_rows(actions: Iterable[Action]) -> Iterable[list[Any]]:
             a.private_owner.label if a.private_owner else "",
             a.start_date,
             a.due_date,
-            a.status,
+            a.get_status_display(),
             a.progress,
-            "yes" if a.is_overdue else "",
+            _("yes") if a.is_overdue else "",
             *_indicator_columns(a),
+            str(a.code),
         ]
 
 
@@ -112,7 +134,7 @@ def to_csv(table: Table) -> bytes:
     _title, header, rows = table
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([str(h) for h in header])
     for row in rows:
         writer.writerow([_safe(v) for v in row])
     # A byte-order mark lets spreadsheet programs open the file as UTF-8.
@@ -123,8 +145,8 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in tables:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(list(header))
+        sheet = workbook.create_sheet(str(SHEET_NAMES.get(title, title))[:31])
+        sheet.append([str(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:

@@ -9,7 +9,7 @@ to its upload batch and never to a report or a member.
 from __future__ import annotations
 
 import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -19,11 +19,10 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
-from arusha.core import audit
+from arusha.core import audit, spreadsheets
 from arusha.core.models import Organisation, User
 from arusha.reporting import taxonomy
 from arusha.reporting.models import BulkUpload, Channel, CoarseRecord, Office
@@ -170,13 +169,25 @@ def _check_row(
     return clean, errors
 
 
+def _rejected(error: spreadsheets.SpreadsheetRejected) -> ImportRejected:
+    message = _("this is not an .xlsx workbook") if error.code == "not_xlsx" else error.message
+    return ImportRejected([RowError(0, "", message)])
+
+
 def read_rows(channel: Channel, file: IO[bytes]) -> list[dict[str, Any]]:
-    """Every row of the workbook, checked; raises ``ImportRejected`` listing all problems."""
+    """Every row of the workbook, checked; raises ``ImportRejected`` listing all problems.
+
+    The file is refused over ``INCIDENT_UPLOAD_MAX_BYTES``, and the workbook over the shared
+    spreadsheet limits, before anything is parsed."""
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise ImportRejected([RowError(0, "", _("this is not an .xlsx workbook"))]) from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
+        spreadsheets.check_file_size(file, settings.INCIDENT_UPLOAD_MAX_BYTES)
+        with spreadsheets.open_workbook(file) as book:
+            return _checked_rows(channel, spreadsheets.sheet_rows(spreadsheets.first_sheet(book)))
+    except spreadsheets.SpreadsheetRejected as error:
+        raise _rejected(error) from None
+
+
+def _checked_rows(channel: Channel, rows: Iterator[tuple[Any, ...]]) -> list[dict[str, Any]]:
     header = next(rows, None) or ()
     headings = _heading_lookup()
     positions = {headings[_fold(h)]: i for i, h in enumerate(header) if h and _fold(h) in headings}
