@@ -3,6 +3,7 @@
 Examples:
     arusha demo                      # migrate, load the demo data, serve on 127.0.0.1:8000
     arusha serve --port 8080         # serve the platform with a production WSGI server
+    arusha serve --intake            # serve the anonymous intake alone, for its own host name
     arusha manage verify_audit       # any Django management command
     arusha analytics --help          # integrity risk analytics on declaration data
 """
@@ -13,6 +14,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+INTAKE_SETTINGS = "arusha.settings_intake"
 
 
 def _django_setup() -> None:
@@ -22,15 +26,47 @@ def _django_setup() -> None:
     django.setup()
 
 
-def serve(host: str, port: int, threads: int) -> int:
-    """Serve the platform with waitress (pure Python, runs wherever Python does)."""
+def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    """What `arusha serve` passes to waitress, from the settings.
+
+    Behind a TLS proxy, waitress must be told to trust the proxy's X-Forwarded-Proto, or it
+    removes the header, every request looks like plain HTTP and SECURE_SSL_REDIRECT loops.
+    Only the scheme is trusted: the client address (X-Forwarded-For) is never taken over.
+    """
+    from django.conf import settings
+
+    options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "arusha"}
+    if settings.BEHIND_PROXY:
+        options |= {
+            "trusted_proxy": settings.TRUSTED_PROXY,
+            "trusted_proxy_count": 1,
+            "trusted_proxy_headers": {"x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
+    return options
+
+
+def _start_up_errors() -> list[str]:
+    """Errors of the system checks (bad receipt peppers among them): refuse to serve with any."""
+    from django.core import checks
+
+    return [str(m) for m in checks.run_checks() if m.level >= checks.ERROR]
+
+
+def serve(host: str, port: int, threads: int, intake: bool = False) -> int:
+    """Serve the platform (or the intake alone) with waitress, which runs wherever Python does."""
+    if intake:
+        os.environ["DJANGO_SETTINGS_MODULE"] = INTAKE_SETTINGS
     _django_setup()
+    if errors := _start_up_errors():
+        print("Arusha will not start:", *errors, sep="\n", file=sys.stderr)
+        return 2
+    from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
 
-    from arusha.wsgi import application
-
-    print(f"Arusha is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="arusha")
+    what = "the anonymous intake" if intake else "Arusha"
+    print(f"{what} is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+    waitress_serve(get_wsgi_application(), **waitress_options(host, port, threads))
     return 0
 
 
@@ -79,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--threads", type=int, default=8)
         if name == "demo":
             sub.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
+        else:
+            sub.add_argument(
+                "--intake",
+                action="store_true",
+                help="serve only the anonymous intake, for its own host name or onion address",
+            )
     commands.add_parser(
         "manage",
         help="run a Django management command (example: arusha manage verify_audit)",
@@ -100,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return analytics(args[1:])
     parsed = build_parser().parse_args(args)
     if parsed.command == "serve":
-        return serve(parsed.host, parsed.port, parsed.threads)
+        return serve(parsed.host, parsed.port, parsed.threads, intake=parsed.intake)
     return demo(parsed.host, parsed.port, parsed.threads, serve_after=not parsed.no_serve)
 
 

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     # Likewise for survey respondents under /survey/.
     "arusha.surveys.middleware.RespondentMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "arusha.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,6 +226,16 @@ STORAGES = {
     },
 }
 
+# Uploaded XLSX workbooks (arusha.core.spreadsheets) are checked against these before parsing: a
+# small file can unpack to gigabytes, or claim a million rows.
+SPREADSHEET_MAX_BYTES = env_int("ARUSHA_SPREADSHEET_MAX_BYTES", 10 * 1024 * 1024)
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env_int(
+    "ARUSHA_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024
+)
+SPREADSHEET_MAX_ROWS = env_int("ARUSHA_SPREADSHEET_MAX_ROWS", 20_000)
+SPREADSHEET_MAX_CELLS = env_int("ARUSHA_SPREADSHEET_MAX_CELLS", 500_000)
+INCIDENT_UPLOAD_MAX_BYTES = env_int("ARUSHA_INCIDENT_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
 EMAIL_BACKEND = env_str(
     "ARUSHA_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -269,7 +280,11 @@ SECURE_SSL_REDIRECT = env_bool("ARUSHA_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("ARUSHA_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-if env_bool("ARUSHA_BEHIND_PROXY", default=False):
+# Behind a TLS proxy, `arusha serve` trusts X-Forwarded-Proto (only that header: never the
+# client address, which must not reach the intake) from ARUSHA_TRUSTED_PROXY ("*": any peer).
+BEHIND_PROXY = env_bool("ARUSHA_BEHIND_PROXY", default=False)
+TRUSTED_PROXY = env_str("ARUSHA_TRUSTED_PROXY", "127.0.0.1")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
@@ -288,14 +303,38 @@ def _receipt_pepper(name: str, filename: str) -> str:
     return path.read_text().strip()
 
 
+def _checked_peppers(lookup: str, unlock: str) -> None:
+    """Refuse to start with peppers no receipt could be made with, not once a form is filled."""
+    from arusha.reporting.crypto import InvalidPepper, check_peppers, pepper_from_text
+
+    try:
+        check_peppers(pepper_from_text(lookup), pepper_from_text(unlock))
+    except InvalidPepper as error:
+        raise ImproperlyConfigured(
+            f"ARUSHA_RECEIPT_LOOKUP_PEPPER / ARUSHA_RECEIPT_UNLOCK_PEPPER: {error}. "
+            "Make each with: "
+            'python -c "from arusha.reporting import crypto; '
+            'print(crypto.pepper_to_text(crypto.new_pepper()))"'
+        ) from None
+
+
 ARUSHA_RECEIPT_LOOKUP_PEPPER = _receipt_pepper(
     "ARUSHA_RECEIPT_LOOKUP_PEPPER", "receipt_lookup_pepper"
 )
 ARUSHA_RECEIPT_UNLOCK_PEPPER = _receipt_pepper(
     "ARUSHA_RECEIPT_UNLOCK_PEPPER", "receipt_unlock_pepper"
 )
+_checked_peppers(ARUSHA_RECEIPT_LOOKUP_PEPPER, ARUSHA_RECEIPT_UNLOCK_PEPPER)
 REPORTING_KDF = None  # None: crypto.PRODUCTION_KDF. Tests set a cheap KdfParams; never production.
 REPORTING_ATTACHMENT_MAX_BYTES = env_int("ARUSHA_REPORT_FILE_MAX_BYTES", 10 * 1024 * 1024)
+# What each intake attempt costs its sender (reporting/challenge.py): the browser's proof of work
+# in leading zero bits (20: about a million hashes, a second or two on a phone), or without
+# script a wait since the page was served, with a per-minute budget for such attempts.
+REPORTING_POW_BITS = env_int("ARUSHA_REPORT_POW_BITS", 20)
+REPORTING_CHALLENGE_WAIT_SECONDS = env_int("ARUSHA_REPORT_WAIT_SECONDS", 15)
+REPORTING_UNPAID_ATTEMPTS_PER_MINUTE = env_int("ARUSHA_REPORT_UNPAID_PER_MINUTE", 30)
+# Consented statistics are written in shuffled batches of this many (reporting/consented.py).
+REPORTING_STATISTICS_BATCH = env_int("ARUSHA_REPORT_STATISTICS_BATCH", 5)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # Requests a minute the API answers per signed-in user and per anonymous client address.

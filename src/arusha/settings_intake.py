@@ -16,6 +16,7 @@ WSGI_APPLICATION = "arusha.intake_wsgi.application"
 MIDDLEWARE = [
     "arusha.reporting.middleware.IntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "arusha.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

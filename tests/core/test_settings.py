@@ -100,3 +100,25 @@ def test_pages_load_no_external_resource(client: Any, alice: Any) -> None:
 def test_time_is_kept_in_utc() -> None:
     assert settings.USE_TZ
     assert settings.TIME_ZONE == "UTC"
+
+
+def test_unusable_receipt_peppers_stop_every_start(tmp_path: Path) -> None:
+    env = {"ARUSHA_RECEIPT_LOOKUP_PEPPER": "not base64!", "ARUSHA_RECEIPT_UNLOCK_PEPPER": "x"}
+    result = _run(env, "check", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "ARUSHA_RECEIPT_LOOKUP_PEPPER" in result.stderr
+    assert "not valid URL-safe base64" in result.stderr
+
+
+def test_every_response_of_both_sites_carries_a_permissions_policy(client: Any, db: Any) -> None:
+    for url in ["/login/", "/healthz", "/report/", "/no-such-page/"]:
+        policy = client.get(url).headers["Permissions-Policy"]
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+            assert f"{feature}=()" in policy, (url, feature)
+        assert "interest-cohort=()" in policy
+
+
+def test_the_stand_alone_intake_carries_the_permissions_policy_too() -> None:
+    from arusha import settings_intake
+
+    assert "arusha.core.middleware.PermissionsPolicyMiddleware" in settings_intake.MIDDLEWARE

@@ -1,8 +1,10 @@
 """A reporter on a phone, in Spanish, with JavaScript off: reports a bribe demand with a photo,
-notes the receipt, comes back, reads the handler's question and answers it."""
+notes the receipt, comes back, reads the handler's question and answers it. And the same with
+JavaScript on, where the browser solves the proof of work before each form is sent."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +21,9 @@ def _fast_reporting(settings: Any, tmp_path: Any) -> Iterator[None]:
     from arusha.reporting.crypto import KdfParams
 
     settings.REPORTING_KDF = KdfParams(1, 8, 1)  # cheap Argon2 for tests only
+    settings.REPORTING_POW_BITS = 12  # about 4,000 hashes; production asks for 20 bits
+    settings.REPORTING_CHALLENGE_WAIT_SECONDS = 0  # without script: no waiting in tests
+    settings.REPORTING_STATISTICS_BATCH = 1  # consented records are released at once
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     yield
@@ -112,6 +117,7 @@ def test_a_reporter_reports_on_a_phone_without_javascript_and_answers_a_question
     screenshot(page, "reporting-04-return-es-phone")
     page.locator("#open-report").click()
     page.wait_for_selector("#thread")
+    assert page.locator("#report-status").inner_text()  # where the case stands, in words
     assert "¿A qué hora ocurrió?" in page.locator("#thread").inner_text()
     assert "foto-contenedor.jpg" in page.content()
     screenshot(page, "reporting-05-thread-es-phone")
@@ -128,6 +134,34 @@ def test_a_reporter_reports_on_a_phone_without_javascript_and_answers_a_question
     page.locator("#leave").click()
     page.goto("/report/thread/")
     page.wait_for_selector("#receipt-form")  # the report is closed on this device
+
+
+def test_with_javascript_the_browser_pays_for_each_form_with_a_proof_of_work(
+    page: Any, screenshot: Any, senae: Any, settings: Any
+) -> None:
+    from arusha.reporting import challenge
+    from arusha.reporting.models import Report
+
+    # A wait no test would sit through: only a solved proof of work can get the forms through.
+    settings.REPORTING_CHALLENGE_WAIT_SECONDS = 3600
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
+    page.goto("/report/senae/new/")
+    page.locator("#id_description").fill("A fee was asked at the gate for the escort.")
+    screenshot(page, "reporting-07-form-with-javascript")
+    page.locator("#send-report").click()
+    receipt = page.locator("#receipt").inner_text().strip()
+    assert Report.objects.count() == 1
+    form = next(p for p in posted if 'name="solution"' in p)  # multipart form data
+    assert re.search(r'name="solution"\r\n\r\n[0-9]+\r\n', form)
+
+    page.goto("/report/return/")
+    page.locator("#id_receipt").fill(receipt)
+    page.locator("#open-report").click()
+    page.wait_for_selector("#thread")
+    assert "Received" in page.locator("#report-status").inner_text()
+    screenshot(page, "reporting-08-thread-with-javascript")
+    assert challenge.difficulty() == 12
 
 
 def test_a_handler_gets_a_key_at_first_sign_in_and_answers_a_report(

@@ -1,5 +1,6 @@
 """Fixtures of the reporting tests: a channel for Ecuador with its offices, a case handler with a
-key, cheap Argon2 parameters, an empty cache, and a media root of the test's own."""
+key, cheap Argon2 parameters, an easy proof of work, an empty cache, and a media root of the
+test's own. ``report_data`` and ``receipt_data`` carry a solved challenge, as the browser's."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _reporting_settings(request: Any, tmp_path: Any) -> Any:
 
     settings = request.getfixturevalue("settings")
     settings.REPORTING_KDF = KdfParams(*FAST_KDF_ARGS)
-    settings.REPORTING_RECEIPT_FAILURE_DELAY = 0
+    settings.REPORTING_POW_BITS = 4  # 16 hashes on average; production asks for 20 bits
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     yield
@@ -68,8 +69,20 @@ def handler_client(client: Any, user: Any) -> Any:
     return client
 
 
+def paid(purpose: str) -> dict[str, str]:
+    """A fresh challenge and its solution, as the intake's script would post them."""
+    from arusha.reporting import challenge
+
+    issued = challenge.issue(purpose)
+    return {"challenge": issued.token, "solution": challenge.solve(issued.nonce, issued.bits)}
+
+
+def receipt_data(receipt: str) -> dict[str, str]:
+    return {"receipt": receipt} | paid("receipt")
+
+
 def report_data(**extra: Any) -> dict[str, Any]:
-    data = {
+    data = paid("submit") | {
         "reporter_role": "broker",
         "office": "",
         "month": "",

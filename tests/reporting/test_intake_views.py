@@ -18,7 +18,7 @@ from arusha.reporting.models import (
     Report,
     ReportKeyGrant,
 )
-from tests.reporting.conftest import report_data
+from tests.reporting.conftest import receipt_data, report_data
 
 NEW = "/report/senae/new/"
 
@@ -39,7 +39,9 @@ def test_the_form_asks_the_customs_questions_and_lists_the_offices(client, chann
     page = response.content.decode()
     for text in ("Guayaquil maritime port", "Physical inspection", "A fee above the official one"):
         assert text in page
-    assert "<script" not in page
+    # One script, from a file: the proof of work. No inline script; the form works without it.
+    assert page.count("<script") == 1
+    assert '<script src="/static/reporting/challenge.js" defer></script>' in page
     assert 'type="file"' in page and 'enctype="multipart/form-data"' in page
 
 
@@ -48,7 +50,8 @@ def test_every_intake_page_is_uncacheable_strict_and_framed_by_nobody(client, ch
     assert response["Cache-Control"] == "no-store, max-age=0"
     assert response["Referrer-Policy"] == "same-origin"
     assert "default-src 'none'" in response["Content-Security-Policy"]
-    assert "script-src" not in response["Content-Security-Policy"]
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "unsafe" not in response["Content-Security-Policy"]
     assert response.cookies["csrftoken"]["samesite"] == "Strict"
 
 
@@ -119,7 +122,7 @@ def test_the_language_form_does_not_redirect_elsewhere(client, channel, helena):
 
 
 def _return(client: Any, receipt: str) -> Any:
-    return client.post("/report/return/", {"receipt": receipt})
+    return client.post("/report/return/", receipt_data(receipt))
 
 
 def test_the_reporter_comes_back_reads_a_reply_and_answers(client, channel, helena):
@@ -172,7 +175,8 @@ def test_a_forged_reporter_cookie_opens_nothing(client, channel, helena):
     assert client.get(reverse("intake:thread")).status_code == 302
 
 
-def test_consent_stores_the_coarse_tuple_apart_from_the_report(client, channel, helena):
+def test_consent_stores_the_coarse_tuple_apart_from_the_report(client, channel, helena, settings):
+    settings.REPORTING_STATISTICS_BATCH = 1  # released at once; pooling: test_consented.py
     office = channel.organisation.offices.get(code="GYE")
     _submit(client, consent_statistics="on", office=office.pk, month="2026-10")
     record = CoarseRecord.objects.get()
@@ -277,7 +281,7 @@ def test_the_stand_alone_intake_takes_a_report_and_gives_it_back(client, channel
     _stand_alone(settings)
     assert client.get("/senae/new/").cookies["csrftoken"]["samesite"] == "Strict"
     receipt = _receipt(client.post("/senae/new/", report_data()))
-    assert client.post("/return/", {"receipt": receipt})["Location"] == "/thread/"
+    assert client.post("/return/", receipt_data(receipt))["Location"] == "/thread/"
     assert "An officer asked" in client.get("/thread/").content.decode()
     assert "sessionid" not in client.cookies
 
@@ -316,3 +320,24 @@ def test_the_intake_mount_without_its_slash_is_scrubbed_too(client, channel, hel
     response = client.get("/report", HTTP_USER_AGENT="PlantedAgent/9.9")
     assert response["Cache-Control"] == "no-store, max-age=0"
     assert "PlantedAgent" not in str(response.wsgi_request.META)
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("received", "Received: waiting to be read by a case handler."),
+        ("under_assessment", "Being assessed."),
+        ("under_investigation", "Under investigation."),
+        ("referred", "Referred to the competent body."),
+        ("closed", "Closed."),
+    ],
+)
+def test_the_reporter_sees_where_the_case_stands(client, channel, helena, status, shown):
+    from arusha.cases.models import Case
+
+    receipt = _receipt(_submit(client))
+    case = Case.for_report(Report.objects.get())
+    Case.objects.filter(pk=case.pk).update(status=status)
+    _return(client, receipt)
+    page = client.get(reverse("intake:thread")).content.decode()
+    assert f'<strong id="report-status">{shown}</strong>' in page

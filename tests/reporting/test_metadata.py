@@ -16,7 +16,7 @@ from PIL import Image
 
 from arusha.reporting import threads
 from arusha.reporting.models import Message, Report
-from tests.reporting.conftest import report_data
+from tests.reporting.conftest import receipt_data, report_data
 
 MARKER = "PLANTED-MARKER-7f3a9c"
 ADDRESS = "203.0.113.77"
@@ -92,7 +92,7 @@ def planted(client: Any, channel: Any, helena: Any, caplog: Any) -> dict[str, An
     assert response.status_code == 200 and b'id="receipt"' in response.content
     page = response.content.decode()
     receipt = page.split('id="receipt"><code>')[1].split("</code>")[0]
-    client.post("/report/return/", {"receipt": receipt}, **meta)
+    client.post("/report/return/", receipt_data(receipt), **meta)
     reply = {"text": f"Answer {MARKER}", "attachments": io.BytesIO(f"more {MARKER}".encode())}
     reply["attachments"].name = "more.txt"
     assert client.post(reverse("intake:thread"), reply, **meta).status_code == 302
@@ -158,3 +158,42 @@ def test_the_photo_is_stored_without_its_exif(planted, helena):
     image = Image.open(io.BytesIO(data))
     assert not image.getexif()
     assert image.size == (32, 32)
+
+
+def test_stored_files_and_their_folder_tell_the_day_only(planted):
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    # Midnight UTC of some day: not the second, minute or hour the report came in. (Listing
+    # the folder here sets its access time, so only its modification time is checked.)
+    assert folder.stat().st_mtime % 86400 == 0
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert len(files) == 3
+    for path in files:
+        assert path.stat().st_mtime % 86400 == 0, path
+        assert path.stat().st_atime % 86400 == 0, path
+
+
+def test_a_pdf_sent_through_the_intake_loses_its_author(client, channel, helena):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = MARKER
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = [MARKER]
+    upload = io.BytesIO()
+    pdf.save(upload)
+    upload.seek(0)
+    upload.name = "statement.pdf"
+    response = client.post("/report/senae/new/", report_data(attachments=[upload]))
+    assert b'id="receipt"' in response.content
+    report = Report.objects.get()
+    key = threads.report_key_for(report, helena, helena.private_key)
+    info, data = threads.read_attachment(report.attachments.get(), key)
+    assert info.content_type == "application/pdf"
+    assert data.startswith(b"%PDF-")
+    assert MARKER.encode() not in data
+
+
+def test_the_form_says_which_files_are_cleaned(client, channel, helena):
+    page = client.get("/report/senae/new/").content.decode()
+    assert "author" in page and "PDF" in page and "kept exactly as" in page

@@ -1,4 +1,5 @@
-"""Requests from people who must use a second factor go nowhere else until they have."""
+"""Requests from people who must use a second factor go nowhere else until they have; every
+response, of both sites, says which browser features no page may use."""
 
 from __future__ import annotations
 
@@ -10,6 +11,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+# No page of Arusha needs any of these: a script injected anyway gets none of them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 OPEN_URL_NAMES = {"login", "logout", "two_factor_verify", "two_factor_setup", "set_language"}
 
 
@@ -42,3 +66,15 @@ class TwoFactorRequiredMiddleware:
             return JsonResponse({"detail": message}, status=403)
         target = "two_factor_verify" if user_has_device(request.user) else "two_factor_setup"
         return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+
+
+class PermissionsPolicyMiddleware:
+    """Sets Permissions-Policy on every response; listed in the staff and the intake settings."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -1,4 +1,5 @@
-"""Pages of the anonymous intake: no sign-in, no session, no script, nothing kept about visits.
+"""Pages of the anonymous intake: no sign-in, no session, nothing kept about visits, and every
+page works without script (the only script solves the proof of work, see ``challenge``).
 
 Served on its own host (``arusha.intake_wsgi``) or under /report/ of the staff platform; either
 way ``IntakeMiddleware`` scrubs the request and hardens the response.
@@ -12,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from arusha.reporting import crypto, throttle
+from arusha.reporting import challenge, crypto
 from arusha.reporting.forms import ReceiptForm, ReplyForm, ReportForm, answer_rows
 from arusha.reporting.models import Channel, Message
 from arusha.reporting.submission import (
@@ -26,6 +28,7 @@ from arusha.reporting.submission import (
     Submission,
     end_reporter_session,
     open_with_receipt,
+    peppers,
     reporter_session,
     start_reporter_session,
     submit,
@@ -38,6 +41,7 @@ from arusha.reporting.threads import (
     prepare_upload,
     read_content,
     read_thread,
+    status_for_reporter,
     submission_files,
 )
 from arusha.reporting.uploads import MemoryOnlyUploadHandler
@@ -55,8 +59,47 @@ def _closed(request: HttpRequest, channel: Channel | None = None) -> HttpRespons
     return render(request, "reporting/intake/closed.html", {"channel": channel}, status=503)
 
 
+def _ready(channel: Channel) -> bool:
+    """Open, with a handler key, and receipts can be made: never show a form that cannot send."""
+    try:
+        peppers()
+    except ChannelNotReady:
+        return False
+    return channel.is_ready()
+
+
+def _spend_challenge(request: HttpRequest, purpose: str) -> tuple[str, int, challenge.Challenge]:
+    """Accept the attempt's payment: ("", 200, a fresh challenge), or an error to show with
+    its status and the challenge the page should carry next."""
+    try:
+        challenge.spend(purpose, request.POST)
+    except challenge.TooEarly as early:
+        message = ngettext(
+            "For your protection each attempt takes a moment. Please wait %(seconds)d more "
+            "second and send again.",
+            "For your protection each attempt takes a moment. Please wait %(seconds)d more "
+            "seconds and send again.",
+            early.seconds_left,
+        ) % {"seconds": early.seconds_left}
+        token = str(request.POST.get(challenge.TOKEN_FIELD, ""))
+        return message, 429, challenge.reissue(purpose, token)
+    except challenge.Busy:
+        message = _(
+            "Many attempts without JavaScript arrived in the last minute. Please wait a minute "
+            "and send again, or turn JavaScript on for this site."
+        )
+        return message, 429, challenge.issue(purpose)
+    except challenge.ChallengeFailed:
+        message = _(
+            "This page was open too long or was already sent once. Nothing was kept: please "
+            "send it again from this page."
+        )
+        return message, 400, challenge.issue(purpose)
+    return "", 200, challenge.issue(purpose)
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    channels = [c for c in Channel.objects.select_related("organisation") if c.is_ready()]
+    channels = [c for c in Channel.objects.select_related("organisation") if _ready(c)]
     if not channels:
         return _closed(request)
     if len(channels) == 1:
@@ -66,7 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def channel_home(request: HttpRequest, slug: str) -> HttpResponse:
     channel = _channel(slug)
-    if not channel.is_ready():
+    if not _ready(channel):
         return _closed(request, channel)
     return render(request, "reporting/intake/channel.html", {"channel": channel})
 
@@ -105,11 +148,18 @@ def _submit_report(
     request: HttpRequest, slug: str, handler: MemoryOnlyUploadHandler
 ) -> HttpResponse:
     channel = _channel(slug)
-    if not channel.is_ready():
+    if not _ready(channel):
         return _closed(request, channel)
     form = ReportForm(channel, request.POST or None)
     file_errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    status, next_challenge = 200, challenge.issue(challenge.SUBMIT)
+    if request.method == "POST":
+        refusal, status, next_challenge = _spend_challenge(request, challenge.SUBMIT)
+        if refusal:
+            file_errors.append(refusal)
+            if request.FILES:
+                file_errors.append(_("Choose your files again: they were not kept."))
+    if request.method == "POST" and status == 200 and form.is_valid():
         uploads, file_errors = _clean_uploads(request, handler, "attachments")
         if not file_errors:
             try:
@@ -122,8 +172,9 @@ def _submit_report(
         "form": form,
         "file_errors": file_errors,
         "max_mb": max_attachment_bytes() // (1024 * 1024),
+        "challenge": next_challenge,
     }
-    return render(request, "reporting/intake/form.html", context)
+    return render(request, "reporting/intake/form.html", context, status=status)
 
 
 def _submission(form: ReportForm, uploads: list[CleanUpload]) -> Submission:
@@ -140,17 +191,17 @@ def _submission(form: ReportForm, uploads: list[CleanUpload]) -> Submission:
 
 def return_with_receipt(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status, next_challenge = 200, challenge.issue(challenge.RECEIPT)
+    if request.method == "POST":
+        refusal, status, next_challenge = _spend_challenge(request, challenge.RECEIPT)
+        if refusal:
+            form.add_error(None, refusal)
+    if request.method == "POST" and status == 200 and form.is_valid():
         try:
-            throttle.begin_attempt()
             report, private_key = open_with_receipt(form.cleaned_data["receipt"])
-        except throttle.TooManyAttempts:
-            context = {"form": ReceiptForm(), "busy": True}
-            return render(request, "reporting/intake/return.html", context, status=429)
         except crypto.InvalidReceipt:
             form.add_error("receipt", _("This is not a receipt: check the characters."))
         except ReceiptNotFound:
-            throttle.record_failure()
             form.add_error("receipt", _("No report has this receipt. Check it and try again."))
         except ChannelNotReady:
             return _closed(request)
@@ -158,7 +209,8 @@ def return_with_receipt(request: HttpRequest) -> HttpResponse:
             response = redirect("intake:thread")
             _set_reporter_cookie(response, start_reporter_session(report, private_key))
             return response
-    return render(request, "reporting/intake/return.html", {"form": form})
+    context = {"form": form, "challenge": next_challenge}
+    return render(request, "reporting/intake/return.html", context, status=status)
 
 
 def _set_reporter_cookie(response: HttpResponse, value: str) -> None:
@@ -198,6 +250,7 @@ def _thread(request: HttpRequest, handler: MemoryOnlyUploadHandler) -> HttpRespo
         "files": submission_files(report, private_key),
         "items": read_thread(report, private_key),
         "report": report,
+        "status": status_for_reporter(report),
         "form": form,
         "file_errors": file_errors,
         "sent": request.GET.get("sent") == "1",

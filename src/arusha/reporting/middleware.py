@@ -3,7 +3,8 @@
 Before any other code sees the request, the reporter's address, user agent and referrer are
 removed from it, so no view, log line or error report can record them. On the way out every
 response is made uncacheable, framed by nobody, and given a policy that allows nothing but this
-site's style sheets and forms; every cookie becomes SameSite=Strict.
+site's style sheets, forms and its one script file (the proof of work); every cookie becomes
+SameSite=Strict.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 
 INTAKE_MOUNT = "/report/"
 INTAKE_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 # Request headers that could identify or locate a reporter. Proxies in front of the intake

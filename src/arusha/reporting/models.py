@@ -250,11 +250,31 @@ class BulkUpload(models.Model):
         return f"{self.association} · {self.row_count} incidents"
 
 
+class PendingCoarseRecord(models.Model):
+    """A consented coarse tuple waiting for enough others to be released with (``consented``).
+
+    Sealed under a key derived from the secret key, so a copy of the database cannot pair the
+    latest reports with their tuples by the order in which both were written. No date at all.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.ForeignKey(Channel, models.CASCADE, related_name="+")
+    sealed = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("pending statistics record")
+        verbose_name_plural = _("pending statistics records")
+
+    def __str__(self) -> str:
+        return f"pending record {self.id}"
+
+
 class CoarseRecord(models.Model):
     """One incident as coarse categories, for aggregated statistics only.
 
     From a report (with the reporter's consent) or from an association's bulk upload. Never
-    linked to a report; the random primary key keeps insertion order out of the visible ids.
+    linked to a report; the random primary key keeps insertion order out of the visible ids,
+    and consented records are written in shuffled batches, never one per report (``consented``).
     """
 
     class Source(models.TextChoices):

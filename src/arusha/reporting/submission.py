@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from nacl.public import PrivateKey
 
-from arusha.reporting import crypto, taxonomy
+from arusha.reporting import consented, crypto, taxonomy
 from arusha.reporting.keys import kdf
-from arusha.reporting.models import Channel, CoarseRecord, Office, Report, ReportKeyGrant
+from arusha.reporting.models import Channel, Office, Report, ReportKeyGrant
 from arusha.reporting.threads import CleanUpload, remove_files, store_attachments
 
 REPORTER_COOKIE = "arusha_reporter"
@@ -153,17 +153,10 @@ def _grant(report: Report, grants: dict[str, bytes], kind: str) -> None:
     )
 
 
-def record_consented_statistics(channel: Channel, submission: Submission) -> CoarseRecord:
-    """The coarse tuple the reporter agreed to share, kept apart from the report: no link."""
-    return CoarseRecord.objects.create(
-        channel=channel,
-        office=submission.office,
-        month=submission.month,
-        stage=submission.answers.get("stage", ""),
-        demand=submission.answers.get("demand", ""),
-        by_whom=submission.answers.get("by_whom", ""),
-        source=CoarseRecord.Source.CONSENT,
-    )
+def record_consented_statistics(channel: Channel, submission: Submission) -> None:
+    """The coarse tuple the reporter agreed to share, kept apart from the report: no link,
+    not even the order of writing (``consented`` pools and shuffles)."""
+    consented.hold(channel, submission.office, submission.month, submission.answers)
 
 
 def open_with_receipt(text: str) -> tuple[Report, PrivateKey]:

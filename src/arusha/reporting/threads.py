@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from nacl.public import PrivateKey
 
 from arusha.core.models import User
-from arusha.reporting import attachments, crypto
+from arusha.reporting import attachments, crypto, documents
 from arusha.reporting.models import ATTACHMENT_DIR, Attachment, Message, Report, ReportKeyGrant
 
 MAX_MESSAGE_CHARS = 20_000
@@ -61,6 +64,27 @@ class ThreadItem:
     files: list[AttachmentInfo] = field(default_factory=list)
 
 
+# What the reporter is told of the case, by the case's status (arusha.cases.Case.Status values,
+# read through the reverse relation: reporting does not import the cases app). No outcome.
+REPORTER_STATUS = {
+    "received": gettext_lazy("Received: waiting to be read by a case handler."),
+    "acknowledged": gettext_lazy("Received and acknowledged by a case handler."),
+    "under_assessment": gettext_lazy("Being assessed."),
+    "under_investigation": gettext_lazy("Under investigation."),
+    "referred": gettext_lazy("Referred to the competent body."),
+    "closed": gettext_lazy("Closed."),
+}
+
+
+def status_for_reporter(report: Report) -> str:
+    """Where the report stands, in the reporter's words: the case's status, if a case exists."""
+    try:
+        status = report.case.status
+    except ObjectDoesNotExist:
+        status = report.status
+    return str(REPORTER_STATUS.get(status, REPORTER_STATUS["received"]))
+
+
 def max_attachment_bytes() -> int:
     return int(getattr(settings, "REPORTING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
@@ -69,7 +93,8 @@ def prepare_upload(name: str, data: bytes) -> CleanUpload:
     """Check one uploaded file and clean it; raises ``AttachmentRefused``.
 
     The type comes from the bytes, never from the name or the browser. Images are re-encoded
-    from their pixels, so EXIF (GPS, camera, serial numbers) is gone before anything is sealed.
+    from their pixels, so EXIF (GPS, camera, serial numbers) is gone before anything is sealed;
+    PDF and OOXML/ODF documents lose their author and other properties (``documents``).
     """
     shown = _safe_name(name)
     if len(data) > max_attachment_bytes():
@@ -85,6 +110,17 @@ def prepare_upload(name: str, data: bytes) -> CleanUpload:
         except attachments.AttachmentRejected:
             raise AttachmentRefused(
                 _("%(name)s could not be read as an image.") % {"name": shown}
+            ) from None
+    if content_type in documents.CLEANED_TYPES:
+        try:
+            data = documents.clean_document(data, content_type)
+        except attachments.AttachmentRejected:
+            raise AttachmentRefused(
+                _(
+                    "%(name)s could not be opened to remove the author and other details, so it "
+                    "was not accepted. A PDF with a password cannot be cleaned."
+                )
+                % {"name": shown}
             ) from None
     return CleanUpload(shown, content_type, data)
 
@@ -132,6 +168,7 @@ def _store_one(
         with path.open("xb") as dst:
             attachments.encrypt_stream(bytes(report.public_key), io.BytesIO(upload.data), dst)
             size = dst.tell()
+        _blur_file_times(path)
         meta = {"name": upload.name, "type": upload.content_type, "size": len(upload.data)}
         return Attachment.objects.create(
             report=report,
@@ -144,6 +181,20 @@ def _store_one(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def coarse_file_time() -> float:
+    """The start of the current UTC day, as a file time: the day is all the record says."""
+    now = datetime.now(UTC)
+    return datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp()
+
+
+def _blur_file_times(path: Path) -> None:
+    # A file's (and its folder's) access and modification times would give the exact second a
+    # report came in. The change time (ctime) cannot be set: docs/reporting.md says so.
+    moment = coarse_file_time()
+    os.utime(path, (moment, moment))
+    os.utime(path.parent, (moment, moment))
 
 
 def remove_files(stored: list[Attachment]) -> None:

@@ -1,14 +1,11 @@
-"""Rate limit on receipt attempts that never learns who is trying.
+"""A per-minute budget for intake attempts that carry no proof of work, never learning who tries.
 
-No address, cookie or fingerprint is counted: only how many attempts and failures the whole
-channel saw in the current minute (two counters in the cache, expiring on their own). Each
-failure also costs the one who made it a fixed delay. A receipt has 100 bits, so guessing one
-is hopeless at any rate; the limit is there because every attempt costs the server two Argon2id
-runs (about 0.3 s of CPU and 64 MiB each), and the delay slows a scripted guesser further.
-
-The price of not knowing who tries: a flood of wrong receipts makes everyone wait until the
-minute is over. That trade is deliberate (SecureDrop makes the same one): availability for a
-minute against a record of reporters' addresses.
+Attempts that solved the proof of work (``challenge``) have paid for themselves and are never
+counted or refused here. Attempts without it (a browser with script off) have paid only with
+waiting, which an attacker can do in parallel; they share a budget per minute and per purpose,
+counted in the cache with no address, cookie or fingerprint. A flood of such attempts makes only
+other attempts without script wait for the minute, and wrong receipts lock nobody out: failure
+is not counted at all, since every attempt, right or wrong, was already paid for.
 """
 
 from __future__ import annotations
@@ -19,20 +16,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 WINDOW_SECONDS = 60
-_PREFIX = "arusha:receipt-throttle:"
+_PREFIX = "arusha:unpaid-attempts:"
 
 
-class TooManyAttempts(Exception):
-    """Too many receipts were tried in the last minute, by anyone. Try again shortly."""
-
-
-def _limit(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
-
-
-def _keys() -> tuple[str, str]:
-    window = int(time.time() // WINDOW_SECONDS)
-    return f"{_PREFIX}attempts:{window}", f"{_PREFIX}failures:{window}"
+def _limit() -> int:
+    return int(getattr(settings, "REPORTING_UNPAID_ATTEMPTS_PER_MINUTE", 30))
 
 
 def _increment(key: str) -> int:
@@ -44,18 +32,7 @@ def _increment(key: str) -> int:
         return 1
 
 
-def begin_attempt() -> None:
-    """Count one attempt; raise ``TooManyAttempts`` before any Argon2 work when over a limit."""
-    attempts_key, failures_key = _keys()
-    if int(cache.get(failures_key, 0)) >= _limit("REPORTING_RECEIPT_FAILURES_PER_MINUTE", 20):
-        raise TooManyAttempts
-    if _increment(attempts_key) > _limit("REPORTING_RECEIPT_ATTEMPTS_PER_MINUTE", 60):
-        raise TooManyAttempts
-
-
-def record_failure() -> None:
-    """Count a wrong receipt and make its sender wait."""
-    _increment(_keys()[1])
-    delay = _limit("REPORTING_RECEIPT_FAILURE_DELAY", 1.0)
-    if delay > 0:
-        time.sleep(delay)
+def allow_unpaid_attempt(purpose: str) -> bool:
+    """Count one attempt without proof of work; False once this minute's budget is spent."""
+    window = int(time.time() // WINDOW_SECONDS)
+    return _increment(f"{_PREFIX}{purpose}:{window}") <= _limit()
