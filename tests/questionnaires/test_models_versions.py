@@ -65,3 +65,29 @@ def test_a_broken_file_is_reported_and_nothing_is_published(db: Any, tmp_path: P
 def test_the_command_help_has_a_runnable_example() -> None:
     command = load_command_class("arusha.questionnaires", "load_questionnaires")
     assert "Example: arusha manage load_questionnaires" in command.help
+
+
+def test_a_version_is_named_by_its_title_in_the_readers_language_never_by_its_hash(
+    db: Any,
+) -> None:
+    from django.utils import translation
+
+    source = next(p for p in shipped_questionnaires() if p.name == "private-sector-perception.yaml")
+    version = load_files([source])[0].version
+    with translation.override("es"):
+        name = str(version)
+    assert name.startswith(version.questionnaire().title.get("es"))
+    assert version.version in name
+    assert version.content_hash[:12] not in name and version.slug not in name
+
+
+def test_the_campaign_form_lists_questionnaires_by_name(
+    client: Any, db: Any, make_user: Any, ecuador: Any
+) -> None:
+    source = next(p for p in shipped_questionnaires() if p.name == "private-sector-perception.yaml")
+    version = load_files([source])[0].version
+    officer = make_user("olga", ecuador, "integrity_officer")
+    client.force_login(officer)
+    page = client.get("/surveys/new/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert version.questionnaire().title.get("fr").replace("'", "&#x27;") in page
+    assert version.content_hash[:12] not in page

@@ -19,7 +19,7 @@ def test_fewer_than_five_responses_show_nothing_at_all(campaign: Any) -> None:
     assert outcome.suppressed
     assert outcome.questions == [] and outcome.groups == [] and outcome.factors == []
     assert exports.aggregate_rows(outcome) == []
-    assert exports.raw_responses_csv(campaign).count("\n") == 1  # the header only
+    assert exports.raw_responses_csv(campaign, "en").count("\n") == 1  # the header only
 
 
 def test_a_small_group_and_its_complement_are_hidden_from_counts_and_statistics(
@@ -70,7 +70,7 @@ def test_exports_and_raw_responses_carry_only_what_the_page_shows(campaign: Any)
     assert "Customs brokers" in text
     broker_rows = [line for line in text.splitlines() if "Customs brokers" in line]
     assert all(",3," not in line and not line.endswith(",3") for line in broker_rows)
-    raw = exports.raw_responses_csv(campaign)
+    raw = exports.raw_responses_csv(campaign, "en", codes=True)
     header, *rows = raw.splitlines()
     assert len(rows) == 31
     for attribute in ("about.main_office", "about.size", "about.gender", "submitted"):
@@ -101,6 +101,56 @@ def test_response_rates_count_invitations_per_group(campaign: Any) -> None:
     assert importer.invited == 10
     assert importer.rate == 0.6
     assert outcome.response_rate == 0.6
+
+
+def test_responses_by_group_set_only_invitation_responses_against_invitations(
+    campaign: Any,
+) -> None:
+    from arusha.surveys.models import Response
+
+    # 12 importers answered by invitation (of 15 issued) and 20 more through the open link:
+    # 32 responses for 15 invitations is right, and the rate is 12 / 15, not 32 / 15.
+    Invitation.issue(campaign, 15, "importer")
+    add_responses(campaign, 12, group="importer")
+    Response.objects.update(via=Response.Via.INVITATION)
+    add_responses(campaign, 20, group="importer")
+    outcome = results.campaign_results(campaign, "en")
+    importer = next(g for g in outcome.groups if g.code == "importer")
+    assert (importer.responses, importer.by_invitation, importer.invited) == (32, 12, 15)
+    assert importer.rate == pytest.approx(0.8)
+    assert outcome.invitations_used == 12
+
+
+def test_a_small_open_link_remainder_hides_the_invitation_count_of_its_group(
+    campaign: Any,
+) -> None:
+    from arusha.surveys.models import Response
+
+    # 10 by invitation and 2 by the open link: responses minus "by invitation" would show 2.
+    Invitation.issue(campaign, 10, "importer")
+    add_responses(campaign, 10, group="importer")
+    Response.objects.update(via=Response.Via.INVITATION)
+    add_responses(campaign, 2, group="importer")
+    outcome = results.campaign_results(campaign, "en")
+    importer = next(g for g in outcome.groups if g.code == "importer")
+    assert importer.responses == 12
+    assert importer.by_invitation is None and importer.rate is None
+    assert outcome.invitations_used is None
+
+
+def test_the_demo_never_shows_more_invitation_responses_than_invitations(
+    ecuador: Any, offices: Any
+) -> None:
+    from arusha.surveys import demo
+
+    assert demo.load()  # the surveys part of the demo, on SENAE and its offices
+    for campaign in Campaign.objects.all():
+        outcome = results.campaign_results(campaign, "en")
+        for group in outcome.groups:
+            if group.by_invitation is not None:
+                assert group.by_invitation <= (group.invited or 0)
+        assert outcome.invitations_used is not None
+        assert outcome.invitations_used <= outcome.invited
 
 
 def test_key_factors_sit_beside_the_latest_validated_self_assessment(

@@ -179,6 +179,8 @@ def test_the_regional_aggregate_pools_five_administrations(
     page = client.get("/surveys/regions/AMS/").content.decode()
     assert 'id="regional-table"' in page
     assert "Aduana 0" not in page and "SENAE" not in page
+    # Key factors by name, not by bare number.
+    assert "<td>1. Leadership and commitment</td>" in page
 
 
 def test_the_api_lists_campaigns_and_suppressed_results(

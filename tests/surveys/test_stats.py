@@ -10,24 +10,81 @@ from arusha.surveys import stats
 
 
 def test_the_mean_interval_matches_a_hand_computation() -> None:
-    # x = 20, 40, 60, 80, 100: mean 60, s² = (1600+400+0+400+1600)/4 = 1000, s = 31.6228,
-    # s/√5 = 14.1421, t(0.975, 4) = 2.776445 (tables), half-width 39.2648.
+    # x = 20, 40, 60, 80, 100: mean 60, s² = (1600+400+0+400+1600)/4 = 1000, s = 31.6228.
+    # On 0..1: p = 0.6, s²/n = 0.1/5 = 0.02, so n* = 0.24 / 0.02 = 12; t(0.975, 4) = 2.776445,
+    # z = 1.959964, n* (z/t)² = 12 × 0.498331 = 5.97997. Wilson with n = 5.97997:
+    # z²/n = 0.642380, centre (0.6 + 0.321190) / 1.642380 = 0.560888,
+    # spread 1.959964 × √(0.24/5.97997 + 3.841459/143.0402) / 1.642380 = 0.308874.
     result = stats.mean_ci([20, 40, 60, 80, 100])
     assert result is not None
     assert result.n == 5
     assert result.mean == 60
     assert result.sd == pytest.approx(math.sqrt(1000))
-    assert result.low == pytest.approx(60 - 39.2648, abs=1e-3)
-    assert result.high == pytest.approx(60 + 39.2648, abs=1e-3)
+    assert result.low == pytest.approx(25.2016, abs=1e-3)
+    assert result.high == pytest.approx(86.9758, abs=1e-3)
 
 
 def test_a_larger_sample_uses_the_t_quantile_for_its_degrees_of_freedom() -> None:
-    # Ten answers 0,25,...: values 0,25,50,75,100,0,25,50,75,100: mean 50, s² = 12500/9,
-    # s = 37.2678, s/√10 = 11.7851, t(0.975, 9) = 2.262157, half-width 26.6597.
+    # Ten answers 0,25,...: mean 50, s² = 12500/9; on 0..1 s²/n = 0.0138889, n* = 0.25 / that
+    # = 18, t(0.975, 9) = 2.262157, n* (z/t)² = 18 × 0.750673 = 13.51211. Wilson at p = 0.5:
+    # spread 1.959964 × √(0.25/13.51211 + 3.841459/730.3085) / (1 + 3.841459/13.51211)
+    # = 0.235247.
     result = stats.mean_ci([0, 25, 50, 75, 100] * 2)
     assert result is not None
-    assert result.low == pytest.approx(50 - 26.6597, abs=1e-3)
-    assert result.high == pytest.approx(50 + 26.6597, abs=1e-3)
+    assert result.low == pytest.approx(50 - 23.5247, abs=1e-3)
+    assert result.high == pytest.approx(50 + 23.5247, abs=1e-3)
+
+
+def test_a_large_sample_away_from_the_ends_agrees_with_the_t_interval() -> None:
+    values = [25.0, 50.0, 75.0, 100.0, 50.0] * 200
+    result = stats.mean_ci(values)
+    assert result is not None and result.sd is not None and result.low is not None
+    half = 1.962 * result.sd / math.sqrt(len(values))  # t(0.975, 999) = 1.962341
+    assert result.low == pytest.approx(result.mean - half, abs=0.1)
+    assert result.high == pytest.approx(result.mean + half, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [75, 75, 100, 100, 100],  # t interval 73.0 to 107.0
+        [0, 0, 25, 25, 0],  # t interval -5.1 to 25.1
+        [100, 100, 100, 100, 100],
+        [0, 0, 0, 0, 0],
+        [0, 100],
+        [100, 100, 100, 100, 100, 100, 0],
+    ],
+)
+def test_the_mean_interval_never_leaves_the_scale(values: list[float]) -> None:
+    result = stats.mean_ci(values)
+    assert result is not None and result.low is not None and result.high is not None
+    assert 0 <= result.low <= result.mean <= result.high <= 100
+
+
+def test_answers_all_at_the_top_still_leave_room_below_with_few_respondents() -> None:
+    # n* = 5 × (z/t)² = 2.491656; Wilson at p = 1: 1 / (1 + z²/n*) = 0.393433.
+    result = stats.mean_ci([100] * 5)
+    assert result is not None and result.mean == 100
+    assert result.high == 100
+    assert result.low == pytest.approx(39.3433, abs=1e-3)
+    bottom = stats.mean_ci([0] * 5)
+    assert bottom is not None and bottom.low == 0
+    assert bottom.high == pytest.approx(100 - 39.3433, abs=1e-3)
+
+
+def test_identical_answers_inside_the_scale_still_have_an_interval() -> None:
+    # n* = 6 × (z / t(0.975, 5))² = 6 × (1.959964 / 2.570582)² = 3.488049; Wilson at p = 0.5:
+    # spread 1.959964 × √(0.25/3.488049 + 3.841459/48.66626) / (1 + 3.841459/3.488049) = 0.36198.
+    result = stats.mean_ci([50] * 6)
+    assert result is not None
+    assert result.low == pytest.approx(50 - 36.198, abs=1e-2)
+    assert result.high == pytest.approx(50 + 36.198, abs=1e-2)
+
+
+def test_a_difference_of_two_means_stays_within_the_scale() -> None:
+    difference = stats.welch_difference([0, 0, 100], [100, 100, 100, 0])
+    assert difference is not None and difference.low is not None and difference.high is not None
+    assert difference.low >= -100 and difference.high <= 100
 
 
 def test_one_value_has_a_mean_but_no_interval_and_none_has_nothing() -> None:

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from arusha.questionnaires import schema
@@ -53,12 +54,30 @@ class QuestionnaireVersion(models.Model):
         verbose_name_plural = _("questionnaire versions")
 
     def __str__(self) -> str:
-        return f"{self.slug} {self.version} ({self.content_hash[:12]})"
+        # Shown to people (choice lists, pages): the title and version in words, never the slug
+        # or the content hash; the admin lists those in columns of their own.
+        return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise VersionIsFrozen(f"{self} is published and cannot change")
+            raise VersionIsFrozen(
+                f"{self.slug} {self.version} ({self.content_hash[:12]}) is published and "
+                "cannot change"
+            )
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The questionnaire's title in the active language, and its version."""
+        language = (get_language() or "en").split("-")[0]
+        try:
+            title = self.title_in(language)
+        except schema.QuestionnaireError:  # damaged content: still name it, never fail a page
+            title = self.slug
+        return gettext("%(title)s (version %(version)s)") % {
+            "title": title,
+            "version": self.version,
+        }
 
     def questionnaire(self) -> schema.Questionnaire:
         """The questionnaire as the library sees it, rebuilt from the stored content."""

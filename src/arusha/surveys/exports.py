@@ -26,9 +26,11 @@ def _round(value: float | None, digits: int = 1) -> float | str:
 
 
 def aggregate_header() -> list[str]:
+    """Headings in the active language. The question code stays, in a column of its own, for
+    statistics software that joins the export to the questionnaire; every other cell is words."""
     return [
         _("Table"),
-        _("Question code"),
+        _("Section"),
         _("Question"),
         _("Breakdown"),
         _("Cell"),
@@ -37,6 +39,7 @@ def aggregate_header() -> list[str]:
         _("95% CI low"),
         _("95% CI high"),
         _("Unfavourable share (%)"),
+        _("Question code"),
     ]
 
 
@@ -46,20 +49,24 @@ def aggregate_rows(outcome: CampaignResults) -> list[list[Any]]:
         return []
     rows: list[list[Any]] = []
     for group in outcome.groups:
-        rows.append(["responses", "", "", "group", group.label, _count(group.responses)])
+        rows.append(
+            [_("Responses by group"), "", "", _("Group"), group.label, _count(group.responses)]
+            + [""] * 5
+        )
     for factor in outcome.factors:
         mean = factor.perception
         rows.append(
             [
-                "key_factor",
-                str(factor.key_factor),
-                factor.label,
-                "all",
+                _("Key factors"),
+                f"{factor.key_factor}. {factor.label}",
+                "",
+                _("All respondents"),
                 "",
                 mean.n if mean else "",
                 _round(mean.mean if mean else None),
                 _round(mean.low if mean else None),
                 _round(mean.high if mean else None),
+                "",
                 "",
             ]
         )
@@ -67,18 +74,33 @@ def aggregate_rows(outcome: CampaignResults) -> list[list[Any]]:
         for option in question.options:
             rows.append(
                 [
-                    "distribution",
-                    question.code,
+                    _("Answer distribution"),
+                    question.section,
                     question.text,
-                    "option",
+                    _("Answer"),
                     option.label,
                     _count(option.count),
+                    "",
+                    "",
+                    "",
+                    "",
+                    question.code,
                 ]
             )
         rows.append(
-            _stat_row(question, "all", "", question.n, question.mean, question.unfavourable)
+            _stat_row(
+                question,
+                _("All respondents"),
+                "",
+                question.n,
+                question.mean,
+                question.unfavourable,
+            )
         )
-        for breakdown, cells in (("group", question.by_group), ("office", question.by_office)):
+        for breakdown, cells in (
+            (_("Group"), question.by_group),
+            (_("Office"), question.by_office),
+        ):
             for item in cells:
                 cell = item.cell
                 rows.append(
@@ -95,8 +117,8 @@ def _stat_row(
     question: Any, breakdown: str, label: str, n: Any, mean: Any, share: Any
 ) -> list[Any]:
     return [
-        "question",
-        question.code,
+        _("Question statistics"),
+        question.section,
         question.text,
         breakdown,
         label,
@@ -105,6 +127,7 @@ def _stat_row(
         _round(mean.low if mean and mean.low is not None else None),
         _round(mean.high if mean and mean.high is not None else None),
         _round(100 * share.share if share else None),
+        question.code,
     ]
 
 
@@ -118,9 +141,8 @@ def results_csv(outcome: CampaignResults) -> str:
 
 
 def results_xlsx(outcome: CampaignResults) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Results")[:31]
+    book = Workbook(write_only=True)  # rows are streamed, not kept as cell objects
+    sheet = book.create_sheet(_("Results")[:31])
     sheet.append(aggregate_header())
     for row in aggregate_rows(outcome):
         sheet.append([safe_cell(v) for v in row])
@@ -129,24 +151,33 @@ def results_xlsx(outcome: CampaignResults) -> bytes:
     return buffer.getvalue()
 
 
-def raw_responses_csv(campaign: Campaign) -> str:
+def raw_responses_csv(campaign: Campaign, language: str, codes: bool = False) -> str:
     """Each response's answers, in random order, without date, channel, office, size or gender;
     the kind of business only where its group reaches the minimum (with the complementary
-    group hidden too). Nothing at all below the minimum number of responses."""
+    group hidden too). Nothing at all below the minimum number of responses.
+
+    By default headings are the questions and cells the answers, in `language`; with `codes`
+    they are the question and option codes, for statistics software."""
     questionnaire = campaign.questionnaire_version.questionnaire()
-    codes = [q.code for _s, q in questionnaire.iter_questions() if not q.attribute]
+    questions = [q for _s, q in questionnaire.iter_questions() if not q.attribute]
+    questions += [questionnaire.question(code) for code in RAW_ATTRIBUTES]
     responses = list(Response.objects.of(campaign).order_by("id"))  # random keys: random order
     out = StringIO()
     writer = csv.writer(out)
-    writer.writerow([*codes, *RAW_ATTRIBUTES])
+    writer.writerow([q.code if codes else q.text.get(language) for q in questions])
     if suppress_total(len(responses)) is None:
         return out.getvalue()
     groups = Counter(str(r.attributes.get(GROUP_QUESTION) or "") for r in responses)
     shown = suppress_counts(groups)
+    labels = [{o.code: o.label.get(language) for o in q.choices} for q in questions]
     for response in responses:
         group = str(response.attributes.get(GROUP_QUESTION) or "")
-        row = [_cell(response.answers.get(code)) for code in codes]
-        row.append(group if shown.get(group) is not None else "")
+        values = [response.answers.get(q.code) for q in questions[: -len(RAW_ATTRIBUTES)]]
+        values.append(group if shown.get(group) is not None else "")
+        row = [
+            _cell(value) if codes else _label(value, words)
+            for value, words in zip(values, labels, strict=True)
+        ]
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
@@ -157,3 +188,11 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     return str(value)
+
+
+def _label(value: Any, labels: dict[str, str]) -> str:
+    """An answer in words: the option labels, or the value itself for a free answer."""
+    if value is None or value == "":
+        return ""
+    chosen = value if isinstance(value, list) else [value]
+    return "; ".join(labels.get(str(code), str(code)) for code in chosen)

@@ -9,9 +9,11 @@ Nothing here returns a figure for fewer than MIN_GROUP responses, directly or by
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from arusha.assessments.models import Assessment
@@ -39,11 +41,16 @@ NOT_STATED = ""
 
 @dataclass
 class GroupRow:
+    """One kind of business: its responses through either link, those of them that came by
+    invitation, the invitations issued to it, and the rate (by invitation / issued). The open
+    link has no invitations, so only the invitation responses compare with the invitations."""
+
     code: str
     label: str
     responses: int | None
     invited: int | None = None
     rate: float | None = None
+    by_invitation: int | None = None
 
 
 @dataclass
@@ -104,10 +111,26 @@ class CampaignResults:
     factors: list[FactorRow]
     assessment: Assessment | None
     min_group: int = MIN_GROUP
+    # Each respondent's key-factor scores, kept so that a comparison need not compute them again.
+    factor_values: dict[int, list[float]] = field(default_factory=dict)
+    sections: list[SectionSummary] = field(default_factory=list)
 
     @property
     def suppressed(self) -> bool:
         return self.total is None
+
+    def section(self, code: str) -> SectionSummary | None:
+        return next((s for s in self.sections if s.code == code), None)
+
+
+@dataclass
+class SectionSummary:
+    """A section of the questionnaire and its questions, for the summary table and the
+    section pages of detail."""
+
+    code: str
+    title: str
+    questions: list[QuestionResult]
 
 
 def _percent(values: list[float]) -> list[float]:
@@ -120,58 +143,103 @@ def _group_label(code: str) -> str:
     return str(dict(TargetGroup.choices).get(code, _("Other")))
 
 
-def _answer_of(response: Response, code: str) -> Any:
-    return response.answers.get(code, response.attributes.get(code))
+@dataclass(frozen=True)
+class _Respondent:
+    """What the statistics read of a response, looked up once rather than once per question."""
+
+    answers: dict[str, Any]
+    group: str
+    office: str
+    invited: bool
 
 
-def campaign_results(campaign: Campaign, language: str) -> CampaignResults:
-    questionnaire = campaign.questionnaire_version.questionnaire()
-    responses = list(Response.objects.of(campaign))
-    total = suppress_total(len(responses))
-    invitations = Invitation.objects.filter(campaign=campaign)
-    invited = invitations.count()
-    assessment = latest_self_assessment(campaign)
-    if total is None or not responses:
-        return CampaignResults(campaign, total, invited, None, None, [], [], [], assessment)
-    offices = dict(campaign.office_options()) | dict(
-        campaign.organisation.offices.values_list("code", "name")
-    )
-    groups = _groups(responses, invitations)
-    questions = [
-        _question(section.title.get(language), section.key_factor, q, responses, language, offices)
-        for section, q in questionnaire.iter_questions()
-        if not q.attribute and q.kind in ("single_choice", "multiple_choice")
+def _respondents(responses: list[Response]) -> list[_Respondent]:
+    return [
+        _Respondent(
+            {**r.attributes, **r.answers},
+            _group_of(r),
+            str(r.attributes.get(OFFICE_QUESTION) or NOT_STATED),
+            r.via == Response.Via.INVITATION,
+        )
+        for r in responses
     ]
-    by_invitation = sum(1 for r in responses if r.via == Response.Via.INVITATION)
-    used = suppress_total(by_invitation)
-    rate = by_invitation / invited if invited and used is not None else None
+
+
+def campaign_results(campaign: Campaign, language: str, breakdowns: bool = True) -> CampaignResults:
+    """Everything the results page, its section pages and the exports show. Without
+    `breakdowns` the questions carry no group and office breakdowns (the summary needs none)."""
+    questionnaire = campaign.questionnaire_version.questionnaire()
+    respondents = _respondents(
+        list(Response.objects.of(campaign).only("answers", "attributes", "via"))
+    )
+    total = suppress_total(len(respondents))
+    invited_by_group = _invited_by_group(campaign)
+    invited = sum(invited_by_group.values())
+    assessment = latest_self_assessment(campaign)
+    if total is None or not respondents:
+        return CampaignResults(campaign, total, invited, None, None, [], [], [], assessment)
+    offices = (
+        dict(campaign.office_options())
+        | dict(campaign.organisation.offices.values_list("code", "name"))
+        if breakdowns
+        else None
+    )
+    sections = []
+    for section in questionnaire.sections:
+        shown = [
+            _question(
+                section.title.get(language), section.key_factor, q, respondents, language, offices
+            )
+            for q in section.questions
+            if not q.attribute and q.kind in ("single_choice", "multiple_choice")
+        ]
+        if shown:
+            sections.append(SectionSummary(section.code, section.title.get(language), shown))
+    used = _by_invitation(sum(r.invited for r in respondents), len(respondents))
+    rate = used / invited if invited and used is not None else None
+    values = factor_scores(questionnaire, respondents)
     return CampaignResults(
         campaign,
         total,
         invited,
         used,
         rate,
-        groups,
-        questions,
-        factor_rows(questionnaire, responses, assessment),
+        _groups(respondents, {k: v for k, v in invited_by_group.items() if k}),
+        [q for section in sections for q in section.questions],
+        factor_rows(values, assessment),
         assessment,
+        factor_values=values,
+        sections=sections,
     )
+
+
+def _invited_by_group(campaign: Campaign) -> dict[str, int]:
+    rows = (
+        Invitation.objects.filter(campaign=campaign)
+        .values_list("group")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _by_invitation(invited: int, total: int) -> int | None:
+    """How many answered by invitation, hidden when it or the open-link rest is small, since
+    the total minus it would give that small rest back."""
+    shown = suppress_counts({"invitation": invited, "open_link": total - invited})
+    return shown["invitation"]
 
 
 def _group_of(response: Response) -> str:
     return str(response.attributes.get(GROUP_QUESTION) or NOT_STATED)
 
 
-def _groups(responses: list[Response], invitations: Any) -> list[GroupRow]:
+def _groups(respondents: list[_Respondent], invited: dict[str, int]) -> list[GroupRow]:
     counts: dict[str, int] = defaultdict(int)
     by_invitation: dict[str, int] = defaultdict(int)
-    for response in responses:
-        counts[_group_of(response)] += 1
-        if response.via == Response.Via.INVITATION:
-            by_invitation[_group_of(response)] += 1
-    invited: dict[str, int] = defaultdict(int)
-    for group in invitations.exclude(group="").values_list("group", flat=True):
-        invited[group] += 1
+    for respondent in respondents:
+        counts[respondent.group] += 1
+        by_invitation[respondent.group] += respondent.invited
     order = [*TargetGroup.values, *sorted(set(counts) - set(TargetGroup.values))]
     shown = suppress_counts({code: counts.get(code, 0) for code in order})
     shown_invited = suppress_counts({code: by_invitation.get(code, 0) for code in order})
@@ -180,8 +248,12 @@ def _groups(responses: list[Response], invitations: Any) -> list[GroupRow]:
         if not counts.get(code) and not invited.get(code):
             continue
         answered = shown_invited[code]
+        if shown[code] is None or _by_invitation(by_invitation[code], counts[code]) is None:
+            answered = None
         rate = answered / invited[code] if invited.get(code) and answered is not None else None
-        rows.append(GroupRow(code, _group_label(code), shown[code], invited.get(code), rate))
+        rows.append(
+            GroupRow(code, _group_label(code), shown[code], invited.get(code), rate, answered)
+        )
     return rows
 
 
@@ -189,10 +261,11 @@ def _question(
     section: str,
     key_factor: int | None,
     question: Question,
-    responses: list[Response],
+    respondents: list[_Respondent],
     language: str,
-    offices: dict[str, str],
+    offices: dict[str, str] | None,
 ) -> QuestionResult:
+    """A question's figures; its breakdowns only when offices are given."""
     chosen: list[str] = []
     answered = 0
     scores: dict[str, list[float]] = defaultdict(list)
@@ -201,26 +274,22 @@ def _question(
     by_office_flags: dict[str, list[bool]] = defaultdict(list)
     all_scores: list[float] = []
     all_flags: list[bool] = []
-    for response in responses:
-        raw = _answer_of(response, question.code)
+    classify = _classifier(question)
+    for respondent in respondents:
+        raw = respondent.answers.get(question.code)
         if raw is None or raw == [] or raw == "":
             continue
-        # Stored answers were normalised when they were submitted.
-        answer = Answer(value=tuple(raw) if isinstance(raw, list) else raw)
         answered += 1
         chosen += [raw] if isinstance(raw, str) else list(raw)
-        group = _group_of(response)
-        office = str(response.attributes.get(OFFICE_QUESTION) or NOT_STATED)
-        score = _fast_score(question, raw)
+        score, flag = classify(raw)
         if score is not None:
-            all_scores.append(100 * score)
-            scores[group].append(100 * score)
-            by_office_scores[office].append(100 * score)
-        flag = is_unfavourable(question, answer)
+            all_scores.append(score)
+            scores[respondent.group].append(score)
+            by_office_scores[respondent.office].append(score)
         if flag is not None:
             all_flags.append(flag)
-            flags[group].append(flag)
-            by_office_flags[office].append(flag)
+            flags[respondent.group].append(flag)
+            by_office_flags[respondent.office].append(flag)
     codes = [o.code for o in question.choices]
     counts, n = stats.suppressed_distribution(stats.distribution(chosen, codes))
     if question.kind == "multiple_choice":
@@ -235,6 +304,7 @@ def _question(
         for o in question.choices
     ]
     visible = n is not None
+    detailed = visible and offices is not None
     # With an option count hidden, the whole-sample mean or unfavourable share shown beside the
     # other counts could give the hidden counts back: hide them too.
     exact = visible and None not in counts.values()
@@ -247,14 +317,33 @@ def _question(
         options,
         stats.mean_ci(all_scores) if exact and len(all_scores) >= MIN_GROUP else None,
         stats.guarded_share(all_flags) if exact else None,
-        _labelled(stats.breakdown(scores, flags), _group_label) if visible else [],
+        _labelled(stats.breakdown(scores, flags), _group_label) if detailed else [],
         _labelled(
             stats.breakdown(by_office_scores, by_office_flags),
             lambda code: offices.get(code, code) if code else _("Not stated"),
         )
-        if visible
+        if detailed and offices is not None
         else [],
     )
+
+
+def _classifier(question: Question) -> Any:
+    """The 0..100 score and the unfavourable flag of a stored answer, each worked out once per
+    distinct answer: a survey's answers repeat a handful of option codes."""
+    known: dict[Any, tuple[float | None, bool | None]] = {}
+
+    def classify(raw: Any) -> tuple[float | None, bool | None]:
+        key = tuple(raw) if isinstance(raw, list) else raw
+        if key not in known:
+            # Stored answers were normalised when they were submitted.
+            score = _fast_score(question, raw)
+            known[key] = (
+                None if score is None else 100 * score,
+                is_unfavourable(question, Answer(value=key)),
+            )
+        return known[key]
+
+    return classify
 
 
 def _sentiment(question: Question, code: str) -> str:
@@ -290,29 +379,31 @@ def _fast_score(question: Question, raw: Any) -> float | None:
 
 
 def factor_scores(
-    questionnaire: Questionnaire, responses: list[Response]
+    questionnaire: Questionnaire, responses: Sequence[Response | _Respondent]
 ) -> dict[int, list[float]]:
     """Each respondent's 0..100 favourability score per key factor: the weighted mean of the
     factor's scored questions they answered with a score, as score_answers computes it."""
-    by_factor = _scored_by_factor(questionnaire)
+    by_factor = {
+        kf: [(question, question.weight, _classifier(question)) for question in questions]
+        for kf, questions in _scored_by_factor(questionnaire).items()
+    }
     values: dict[int, list[float]] = defaultdict(list)
     for response in responses:
+        answers = response.answers
         for kf, questions in by_factor.items():
             total = weight = 0.0
-            for question in questions:
-                score = _fast_score(question, response.answers.get(question.code))
+            for question, question_weight, classify in questions:
+                raw = answers.get(question.code)
+                score = None if raw is None else classify(raw)[0]
                 if score is not None:
-                    total += question.weight * score
-                    weight += question.weight
+                    total += question_weight * score
+                    weight += question_weight
             if weight:
-                values[kf].append(100 * total / weight)
+                values[kf].append(total / weight)
     return values
 
 
-def factor_rows(
-    questionnaire: Questionnaire, responses: list[Response], assessment: Assessment | None
-) -> list[FactorRow]:
-    values = factor_scores(questionnaire, responses)
+def factor_rows(values: dict[int, list[float]], assessment: Assessment | None) -> list[FactorRow]:
     own = assessment.key_factor_scores() if assessment else {}
     rows = []
     for kf in range(1, 11):
@@ -341,6 +432,10 @@ def latest_self_assessment(campaign: Campaign) -> Assessment | None:
     )
 
 
+def _stored(campaign: Campaign) -> list[Response]:
+    return list(Response.objects.of(campaign).only("answers"))
+
+
 @dataclass
 class ComparisonRow:
     label: str
@@ -349,15 +444,16 @@ class ComparisonRow:
     difference: stats.Difference | None
 
 
-def compare_campaigns(earlier: Campaign, later: Campaign) -> list[ComparisonRow]:
+def compare_campaigns(
+    earlier: Campaign, later: Campaign, later_values: dict[int, list[float]] | None = None
+) -> list[ComparisonRow]:
     """Key-factor favourability of two campaigns and the change with Welch's interval; a factor
-    with fewer than MIN_GROUP answers in either campaign is left empty."""
-    if earlier.questionnaire_version_id != later.questionnaire_version_id:
-        questionnaire_a = earlier.questionnaire_version.questionnaire()
-    else:
-        questionnaire_a = later.questionnaire_version.questionnaire()
-    a = factor_scores(questionnaire_a, list(Response.objects.of(earlier)))
-    b = factor_scores(later.questionnaire_version.questionnaire(), list(Response.objects.of(later)))
+    with fewer than MIN_GROUP answers in either campaign is left empty. later_values are the
+    later campaign's factor scores when they are already at hand."""
+    a = factor_scores(earlier.questionnaire_version.questionnaire(), _stored(earlier))
+    b = later_values
+    if b is None:
+        b = factor_scores(later.questionnaire_version.questionnaire(), _stored(later))
     rows = []
     for kf in range(1, 11):
         xa, xb = a.get(kf, []), b.get(kf, [])
@@ -384,6 +480,11 @@ class RegionalResults:
     def suppressed(self) -> bool:
         return self.factors is None
 
+    @property
+    def rows(self) -> list[tuple[str, stats.MeanCI | None]]:
+        """Each key factor by number and name, with its pooled favourability."""
+        return [(f"{kf}. {KeyFactor(kf).label}", mean) for kf, mean in (self.factors or {}).items()]
+
 
 def regional_results(campaigns: list[Campaign]) -> RegionalResults | None:
     """Pooled key-factor favourability over the campaigns of several administrations, shown
@@ -396,7 +497,7 @@ def regional_results(campaigns: list[Campaign]) -> RegionalResults | None:
     pooled: dict[int, list[float]] = defaultdict(list)
     count = 0
     for campaign in campaigns:
-        responses = list(Response.objects.of(campaign))
+        responses = _stored(campaign)
         count += len(responses)
         for kf, values in factor_scores(
             campaign.questionnaire_version.questionnaire(), responses

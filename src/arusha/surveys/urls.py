@@ -15,6 +15,11 @@ urlpatterns = [
     path("<uuid:code>/invitations/", views.invitations_issue, name="invitations"),
     path("<uuid:code>/open-link/", views.open_link_rotate, name="open_link"),
     path("<uuid:code>/results/", views.campaign_results, name="results"),
+    path(
+        "<uuid:code>/results/<str:section>/",
+        views.campaign_results_section,
+        name="results_section",
+    ),
     path("<uuid:code>/results.csv", views.results_csv, name="results_csv"),
     path("<uuid:code>/results.xlsx", views.results_xlsx, name="results_xlsx"),
     path("<uuid:code>/responses.csv", views.responses_csv, name="responses_csv"),

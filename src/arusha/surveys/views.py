@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -166,7 +166,7 @@ def _hidden() -> str:
 
 
 def results_context(campaign: Campaign, compare_code: str | None, visible: Any) -> dict[str, Any]:
-    outcome = results.campaign_results(campaign, language())
+    outcome = results.campaign_results(campaign, language(), breakdowns=False)
     factor_chart = charts.bar_chart(
         "factors",
         _("Self-assessment and private-sector view by key factor"),
@@ -198,7 +198,7 @@ def results_context(campaign: Campaign, compare_code: str | None, visible: Any) 
         other = earlier.filter(code=compare_code).first() if is_code(compare_code) else None
     else:
         other = earlier.filter(opens_on__lt=campaign.opens_on).order_by("-opens_on").first()
-    comparison = results.compare_campaigns(other, campaign) if other else []
+    comparison = results.compare_campaigns(other, campaign, outcome.factor_values) if other else []
     return {
         "campaign": campaign,
         "outcome": outcome,
@@ -206,7 +206,6 @@ def results_context(campaign: Campaign, compare_code: str | None, visible: Any) 
         "other": other,
         "others": earlier,
         "comparison": comparison,
-        "questions": [(q, _question_chart(q)) for q in outcome.questions],
     }
 
 
@@ -231,7 +230,7 @@ def _question_chart(question: results.QuestionResult) -> str:
             )
         )
     return charts.bar_chart(
-        f"q-{question.code.replace('.', '-')}",
+        f"q-{question.code.replace('.', '-')}",  # an id attribute, never shown
         question.text,
         _("Mean favourability (0 to 100) by group, with 95% intervals; the table has the numbers."),
         rows,
@@ -249,6 +248,34 @@ def campaign_results(request: HttpRequest, code: str) -> HttpResponse:
     )
     context["grant"] = grant
     return render(request, "surveys/results.html", context)
+
+
+@login_required
+def campaign_results_section(request: HttpRequest, code: str, section: str) -> HttpResponse:
+    """One section of the questionnaire in detail: per question the distribution and the
+    breakdowns by group and office, each question folded away but the one asked for."""
+    grant = access.get_campaign_for_user(_user(request), code)
+    campaign = grant.campaign
+    outcome = results.campaign_results(campaign, language())
+    if outcome.suppressed:
+        return redirect("surveys:results", campaign.code)
+    current = outcome.section(section)
+    if current is None:
+        raise Http404
+    codes = [s.code for s in outcome.sections]
+    index = codes.index(section)
+    asked = request.GET.get("question", "")
+    context = {
+        "campaign": campaign,
+        "grant": grant,
+        "outcome": outcome,
+        "section": current,
+        "previous": outcome.sections[index - 1] if index > 0 else None,
+        "next": outcome.sections[index + 1] if index + 1 < len(codes) else None,
+        "questions": [(q, _question_chart(q)) for q in current.questions],
+        "open_question": asked if asked else current.questions[0].code,
+    }
+    return render(request, "surveys/results_section.html", context)
 
 
 @login_required
@@ -278,10 +305,11 @@ def results_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 def responses_csv(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     campaign = access.get_campaign_to_manage(user, code)
-    _audit(user, "responses_exported", campaign)
-    return _download(
-        exports.raw_responses_csv(campaign), "text/csv; charset=utf-8", campaign, "responses.csv"
-    )
+    codes = request.GET.get("codes") == "1"
+    _audit(user, "responses_exported", campaign, codes=codes)
+    content = exports.raw_responses_csv(campaign, language(), codes=codes)
+    suffix = "responses-codes.csv" if codes else "responses.csv"
+    return _download(content, "text/csv; charset=utf-8", campaign, suffix)
 
 
 def _download(content: Any, content_type: str, campaign: Campaign, suffix: str) -> HttpResponse:
