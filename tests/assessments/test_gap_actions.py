@@ -39,7 +39,8 @@ def test_an_officer_creates_an_action_from_a_gap(client: Any, assessment: Any, a
     results = client.get(reverse("assessments:results", args=[assessment.code])).text
     assert "Open a gifts register" in results
     listing = client.get(response.url).text
-    assert "Open a gifts register" in listing and "kf7.gifts" in listing
+    gifts = assessment.questionnaire().question("kf7.gifts").text.get("en")
+    assert "Open a gifts register" in listing and gifts in listing
 
 
 def test_the_action_can_go_into_a_joint_action_plan(
@@ -71,3 +72,30 @@ def test_an_unknown_question_is_404(client: Any, assessment: Any, alice: Any) ->
     client.force_login(alice)
     url = reverse("assessments:gap_action", args=[assessment.code, "kf99.nothing"])
     assert client.get(url).status_code == 404
+
+
+def test_the_action_plan_and_the_evidence_name_questions_in_words(
+    client: Any, assessment: Any, alice: Any
+) -> None:
+    assessment.save_section(
+        alice, "kf7", {"kf7.gifts": AnswerInput("no", note="Register started in March")}
+    )
+    IntegrityAction.objects.create(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        key_factor=7,
+        question_code="kf7.gifts",
+        title="Open a gifts register",
+    )
+    question = assessment.questionnaire().question("kf7.gifts")
+    client.force_login(alice)
+    client.cookies["django_language"] = "es"
+    plan = client.get(reverse("assessments:actions", args=[assessment.organisation.code])).text
+    assert question.text.get("es") in plan
+    assert "kf7.gifts" not in plan
+    results = client.get(reverse("assessments:results", args=[assessment.code])).text
+    assert f"<strong>{question.text.get('es')}</strong>: Register started" in results
+    report = client.get(reverse("assessments:report", args=[assessment.code])).text
+    assert f"{question.text.get('es')}: " in report and "kf7.gifts:" not in report
+    assert assessment.questionnaire_version.content_hash not in report
+    assert assessment.questionnaire_version.content_hash[:12] in report

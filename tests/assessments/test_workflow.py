@@ -143,6 +143,47 @@ def test_the_review_form_validates_a_submitted_assessment(
     assert assessment.validated_by == rita
 
 
+def test_a_request_for_changes_keeps_the_section_chosen_and_shows_it(
+    client: Any, assessment: Any, alice: Any, rita: Any
+) -> None:
+    answer_everything(assessment, alice)
+    assessment.submit(alice)
+    section = assessment.questionnaire().sections[5]
+    client.force_login(rita)
+    client.post(
+        reverse("assessments:review", args=[assessment.code]),
+        {"decision": "request_changes", "section": section.code, "text": "Attach the plan."},
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == "changes_requested"
+    assert assessment.comments.get().section_code == section.code
+    entry = AuditEntry.objects.get(action="assessments.changes_requested")
+    assert entry.details["section"] == section.code
+    client.force_login(alice)
+    detail = client.get(reverse("assessments:detail", args=[assessment.code])).text
+    assert f'class="comment-section">{section.title.get("en")}</a>' in detail
+    assert f"· {section.code}</header>" not in detail
+    page = client.get(reverse("assessments:section", args=[assessment.code, section.code])).text
+    assert "Attach the plan." in page.split('id="section-comments"')[1]
+    other = assessment.questionnaire().sections[0].code
+    page = client.get(reverse("assessments:section", args=[assessment.code, other])).text
+    assert "Attach the plan." not in page
+
+
+def test_an_incomplete_submission_names_the_sections_still_to_answer(
+    client: Any, assessment: Any, alice: Any
+) -> None:
+    answer_everything(assessment, alice)
+    assessment.answers.filter(question_code__startswith="kf4.").delete()
+    client.force_login(alice)
+    url = reverse("assessments:submit", args=[assessment.code])
+    page = client.post(url, follow=True).content.decode()
+    section = next(s for s in assessment.questionnaire().sections if s.code == "kf4")
+    required = sum(1 for q in section.questions if q.required)
+    assert f"Still to answer: {section.title.get('en')} ({required})" in page
+    assert "kf4." not in page.split('class="messages"')[1].split("</section>")[0]
+
+
 def test_integrity_officers_cannot_validate_their_own_assessment(
     client: Any, assessment: Any, alice: Any
 ) -> None:

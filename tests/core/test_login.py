@@ -44,6 +44,37 @@ def test_sign_in_restores_the_preferred_language(client: Any, alice: Any) -> Non
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt"
 
 
+def test_a_language_chosen_on_the_sign_in_page_is_kept_and_saved(client: Any, alice: Any) -> None:
+    alice.preferred_language = "en"
+    alice.save()
+    client.post(reverse("set_language"), {"language": "fr", "next": reverse("login")})
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert 'lang="fr"' in client.get(reverse("home")).text
+    alice.refresh_from_db()
+    assert alice.preferred_language == "fr"
+
+
+def test_a_language_chosen_before_signing_out_does_not_follow_the_next_user(
+    client: Any, alice: Any, bob: Any
+) -> None:
+    bob.preferred_language = "pt"
+    bob.save()
+    client.post(reverse("set_language"), {"language": "fr", "next": reverse("login")})
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    client.post(reverse("logout"))
+    response = client.post(reverse("login"), {"username": "bob", "password": PASSWORD})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt"
+
+
+def test_an_unknown_language_on_the_sign_in_page_changes_nothing(client: Any, alice: Any) -> None:
+    alice.preferred_language = "es"
+    alice.save()
+    client.post(reverse("set_language"), {"language": "xx", "next": reverse("login")})
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+
+
 def test_sign_out_needs_a_post(client: Any, alice: Any) -> None:
     client.force_login(alice)
     assert client.get(reverse("logout")).status_code == 405

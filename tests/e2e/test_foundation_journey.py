@@ -50,6 +50,10 @@ def test_a_case_handler_enrols_totp_and_works_in_spanish(
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "06-organisations-es-phone")
 
+    # On a phone the menu, sign-out included, folds behind one button.
+    assert not page.get_by_role("button", name="Cerrar sesión").is_visible()
+    page.locator("label[for=menu-toggle]").click()
+    screenshot(page, "06-menu-es-phone")
     page.get_by_role("button", name="Cerrar sesión").click()
     page.get_by_role("heading", name="Iniciar sesión en Arusha").wait_for()
     screenshot(page, "07-signed-out-es")

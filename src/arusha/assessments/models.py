@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from arusha.core import audit
@@ -220,17 +221,20 @@ class Assessment(models.Model):
         self._audit(user, "submitted")
 
     @transaction.atomic
-    def request_changes(self, user: User, note: str) -> ReviewComment:
+    def request_changes(self, user: User, note: str, section_code: str = "") -> ReviewComment:
         if self.status != self.Status.SUBMITTED:
             raise WrongStatus
         if not note.strip():
             raise NoteMissing
         comment = self.comments.create(
-            author=user, text=note.strip(), kind=ReviewComment.Kind.CHANGES_REQUESTED
+            author=user,
+            text=note.strip(),
+            kind=ReviewComment.Kind.CHANGES_REQUESTED,
+            section_code=section_code,
         )
         self.status = self.Status.CHANGES_REQUESTED
         self.save(update_fields=["status"])
-        self._audit(user, "changes_requested", note=note.strip())
+        self._audit(user, "changes_requested", note=note.strip(), section=section_code)
         return comment
 
     @transaction.atomic
@@ -367,6 +371,15 @@ class ReviewComment(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def section_title(self) -> str:
+        """The title of the section commented on, in the reader's language."""
+        found = next(
+            (s for s in self.assessment.questionnaire().sections if s.code == self.section_code),
+            None,
+        )
+        return found.title.get(_language()) if found else self.section_code
+
 
 class IntegrityAction(models.Model):
     """An action of the administration's own integrity action plan, usually born from a gap.
@@ -414,6 +427,21 @@ class IntegrityAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def question_text(self) -> str:
+        """The wording of the question whose gap the action answers, in the reader's language."""
+        if self.assessment is None or not self.question_code:
+            return ""
+        try:
+            question = self.assessment.questionnaire().question(self.question_code)
+        except KeyError:
+            return self.question_code
+        return question.text.get(_language())
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
 
 
 from arusha.assessments.risks import Risk, RiskTreatment  # noqa: E402 - models of this app

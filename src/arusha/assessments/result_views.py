@@ -193,7 +193,7 @@ def _create_action(
 def action_list(request: HttpRequest, code: str) -> HttpResponse:
     organisation, can_write = access.get_administration_for_member(_user(request), code)
     actions = organisation.integrity_actions.select_related(
-        "assessment", "partnership_action__plan"
+        "assessment__questionnaire_version", "partnership_action__plan"
     )
     context = {"organisation": organisation, "actions": actions, "can_write": can_write}
     return render(request, "assessments/action_list.html", context)

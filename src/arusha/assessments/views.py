@@ -189,6 +189,7 @@ def section_answer(request: HttpRequest, code: str, section: str) -> HttpRespons
         "form": form,
         "can_answer": can_answer,
         "files": files,
+        "comments": assessment.comments.filter(section_code=found.code).select_related("author"),
     }
     return render(request, "assessments/section_form.html", context)
 
@@ -276,14 +277,25 @@ def assessment_submit(request: HttpRequest, code: str) -> HttpResponse:
     except IncompleteAssessment as exc:
         messages.error(
             request,
-            _("Answer every required question before submitting. Missing: %(codes)s")
-            % {"codes": ", ".join(exc.missing)},
+            _("Answer every required question before submitting. Still to answer: %(sections)s")
+            % {"sections": _missing_by_section(grant.assessment, exc.missing)},
         )
     except WrongStatus:
         messages.error(request, _("This assessment cannot be submitted now."))
     else:
         messages.success(request, _("The assessment was submitted for review."))
     return redirect("assessments:detail", grant.assessment.code)
+
+
+def _missing_by_section(assessment: Assessment, missing: list[str]) -> str:
+    """ "Leadership and commitment (2), Automation (1)": the sections still to answer, in words."""
+    lang, wanted = language(), set(missing)
+    counts = []
+    for section in assessment.questionnaire().sections:
+        count = sum(1 for q in section.questions if q.code in wanted)
+        if count:
+            counts.append(f"{section.title.get(lang)} ({count})")
+    return ", ".join(counts)
 
 
 @require_POST
@@ -304,7 +316,7 @@ def assessment_review(request: HttpRequest, code: str) -> HttpResponse:
             assessment.comment(user, data["text"], data["section"])
             messages.success(request, _("Your comment was added."))
         elif data["decision"] == "request_changes":
-            assessment.request_changes(user, data["text"])
+            assessment.request_changes(user, data["text"], data["section"])
             messages.success(request, _("Changes were requested; the assessment is open again."))
         else:
             assessment.validate(user, data["text"])

@@ -1,7 +1,9 @@
 """Inline SVG charts built on the server: no script, no style attribute (the CSP forbids both).
 
 Colours are SVG presentation attributes; every chart has a title and a table next to it for
-people who cannot see it. Suppressed cells are drawn hatched-grey and labelled "<5".
+people who cannot see it. Suppressed cells are drawn hatched-grey and labelled "<5". Each chart
+states its natural size, which a phone shows as is, scrolling sideways inside the chart's own box
+(cases.css), rather than shrinking the labels out of legibility.
 """
 
 from __future__ import annotations
@@ -62,9 +64,11 @@ def heatmap_svg(data: Heatmap, title: str) -> SafeString:
             )
     body = mark_safe("".join(cells))  # noqa: S308 - every piece above went through format_html
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
-        'class="chart heatmap" aria-labelledby="heatmap-title"><title id="heatmap-title">{}'
-        "</title>{}{}</svg>",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'role="img" class="chart heatmap" aria-labelledby="heatmap-title">'
+        '<title id="heatmap-title">{}</title>{}{}</svg>',
+        width,
+        height,
         width,
         height,
         title,
@@ -115,9 +119,12 @@ def trend_svg(points: list[tuple[date, int | None]], title: str) -> SafeString:
         ((" ".join(f"{x:.1f},{y:.1f}" for x, y in seg),) for seg in segments if len(seg) > 1),
     )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" '
-        'class="chart trend" aria-labelledby="trend-title"><title id="trend-title">{}</title>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'role="img" class="chart trend" aria-labelledby="trend-title">'
+        '<title id="trend-title">{}</title>'
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8a94a0"/>{}{}</svg>',
+        width,
+        height,
         width,
         height,
         title,

@@ -28,6 +28,8 @@ from arusha.core.models import ApiToken, User
 from arusha.core.reauth import mark_reauthenticated, reauth_required
 
 BACKUP_CODE_COUNT = 10
+# Session key of a language picked before signing in (core.views.set_language).
+CHOSEN_LANGUAGE_KEY = "arusha_chosen_language"
 
 # Sent with the password in clear after it was checked, so that an app whose keys are derived
 # from it (the reporting channel's handler keys) can unlock or rewrap them. Receivers must never
@@ -54,6 +56,16 @@ def _remember_language(response: HttpResponse, language: str) -> None:
     )
 
 
+def _language_at_sign_in(request: HttpRequest, user: User) -> str:
+    """The language chosen on the sign-in page, now saved as the preference; else the saved one."""
+    chosen = request.session.pop(CHOSEN_LANGUAGE_KEY, None)
+    if chosen not in dict(settings.LANGUAGES) or chosen == user.preferred_language:
+        return user.preferred_language
+    User.objects.filter(pk=user.pk).update(preferred_language=chosen)
+    user.preferred_language = chosen
+    return str(chosen)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
@@ -62,7 +74,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)  # type: ignore[arg-type]
         user: User = self.request.user  # type: ignore[assignment]
         audit.record(user, "auth.login")
-        _remember_language(response, user.preferred_language)
+        _remember_language(response, _language_at_sign_in(self.request, user))
         password = form.cleaned_data["password"]  # type: ignore[attr-defined]
         password_verified.send(
             LoginView, request=self.request, user=user, password=password, response=response

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from arusha.core import access
+from arusha.core.account import CHOSEN_LANGUAGE_KEY
 from arusha.core.audit import AuditEntry
 from arusha.core.forms import OrganisationFilterForm
 from arusha.core.models import Membership, Organisation, Role, User, WcoRegion
@@ -107,10 +108,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language and remember it as the user's preference."""
+    """Switch the interface language and remember it as the user's preference.
+
+    Before signing in there is no user to remember it for: the session keeps the choice, and
+    signing in honours it (account.LoginView) instead of the language saved last time."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return response
     user = request.user
-    if user.is_authenticated and language in dict(settings.LANGUAGES):
+    if user.is_authenticated:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
+    else:
+        request.session[CHOSEN_LANGUAGE_KEY] = language
     return response
