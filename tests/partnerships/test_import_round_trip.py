@@ -274,3 +274,20 @@ def test_an_update_leaves_the_fields_of_missing_columns_as_they_are(
     assert measured_action.private_owner is not None
     assert [c.number for c in measured_action.commitments.all()] == [1]
     assert measured_action.indicators.get().target == 200
+
+
+
+def test_the_import_form_applies_the_workbook_size_setting_and_no_other(
+    client: Any, alice: Any, ecuador_plan: Any, settings: Any
+) -> None:
+    client.force_login(alice)
+    settings.SPREADSHEET_MAX_BYTES = 2048
+    response = _upload(client, ecuador_plan, b"PK" + b"0" * 4096)
+    assert response.status_code == 400
+    assert "The file is larger than 2.0\xa0KB." in response.text
+    settings.SPREADSHEET_MAX_BYTES = 32 * 1024 * 1024
+    response = _upload(client, ecuador_plan, b"PK" + b"0" * (21 * 1024 * 1024))
+    assert response.status_code == 400
+    assert "larger than" not in response.text
+    assert "This is not an XLSX workbook." in response.text
+    assert not Action.objects.exists()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from arusha.core import spreadsheets
 from arusha.core.key_factors import KeyFactor
 from arusha.core.models import Organisation
-from arusha.core.uploads import MAX_UPLOAD_BYTES
 from arusha.partnerships.models import (
     Action,
     ActionPlan,
@@ -253,6 +254,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        try:
+            spreadsheets.check_file_size(file, settings.SPREADSHEET_MAX_BYTES)
+        except spreadsheets.SpreadsheetRejected as error:
+            raise forms.ValidationError(error.message) from None
         return file

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +162,12 @@ class BulkUploadForm(forms.Form):
         label=_("Completed template (.xlsx)"),
         help_text=_("Up to 5,000 incidents. Either every row is imported, or none."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workbook"].help_text = _(
+            "Up to 5,000 incidents and %(size)s. Either every row is imported, or none."
+        ) % {"size": filesizeformat(settings.INCIDENT_UPLOAD_MAX_BYTES)}
 
 
 def answer_rows(content: dict[str, Any]) -> list[tuple[str, str]]:
