@@ -135,3 +135,17 @@ def test_the_results_page_needs_a_fixed_small_number_of_queries(
     assert page.status_code == 200 and 'id="comparison-table"' in page.content.decode()
     with django_assert_max_num_queries(15):
         assert client.get(f"/surveys/{campaign.code}/results/payments/").status_code == 200
+
+
+def test_the_response_count_line_agrees_in_number(client: Any, alice: Any, campaign: Any) -> None:
+    from arusha.surveys.models import Invitation
+
+    add_responses(campaign, 12, agreement="agree")
+    Invitation.issue(campaign, 1)
+    client.force_login(alice)
+    page = client.get(f"/surveys/{campaign.code}/results/").content.decode()
+    line = re.search(r'<p id="response-count">(.*?)</p>', page, re.S)
+    assert line is not None
+    assert "12 responses" in line.group(1)
+    assert "1 invitation " in line.group(1) or line.group(1).endswith("1 invitation")
+    assert "1 invitations" not in line.group(1)
