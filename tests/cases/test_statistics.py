@@ -88,3 +88,27 @@ def test_a_regional_coordinator_sees_only_the_regions_aggregate(client, records,
     assert c.get(reverse("cases:statistics")).status_code == 404
     Channel.objects.create(organisation=peru, slug="sunat")
     assert c.get(reverse("cases:inbox")).status_code == 404
+
+
+def _trend_section(client, user) -> str:
+    page = verified_client(client, user).get(reverse("cases:statistics")).content.decode()
+    return page.split('<section id="trend">', 1)[1].split("</section>", 1)[0]
+
+
+def test_when_every_month_has_under_five_cases_the_page_says_so_instead_of_a_blank_chart(
+    client, send, helena
+):
+    for _ in range(3):
+        send()
+    trend = _trend_section(client, helena)
+    assert "<svg" not in trend
+    assert "No month had five cases or more" in trend
+    assert "No case yet." not in trend
+
+
+def test_a_month_with_five_cases_is_drawn(client, send, helena):
+    for _ in range(5):
+        send()
+    trend = _trend_section(client, helena)
+    assert 'class="chart trend"' in trend
+    assert "No month had five cases or more" not in trend

@@ -43,6 +43,8 @@ def _context(channels: list[Channel]) -> dict[str, Any]:
     records = statistics.coarse_records(channels)
     heat = statistics.heatmap(records)
     trend = statistics.monthly_cases(cases)
+    # When every month is under five, suppression leaves nothing to draw: say so in words.
+    trend_shown = any(value for _month, value in trend)
     return {
         "breakdowns": [
             *statistics.incident_breakdowns(records),
@@ -54,7 +56,8 @@ def _context(channels: list[Channel]) -> dict[str, Any]:
         if heat.rows
         else "",
         "trend": trend,
-        "trend_svg": charts.trend_svg(trend, _("Cases received per month")) if trend else "",
+        "trend_svg": charts.trend_svg(trend, _("Cases received per month")) if trend_shown else "",
+        "trend_all_hidden": bool(trend) and not trend_shown,
         "times": statistics.times(cases),
         "compliance": statistics.compliance(cases, timezone.localdate()),
     }

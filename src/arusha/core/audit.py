@@ -19,6 +19,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arusha.core.audit_labels import label_for
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -78,6 +80,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in the reader's language (the stored code when it has no label)."""
+        return label_for(self.action)
 
     def payload(self) -> dict[str, Any]:
         """The fields the hash covers, in a form that survives a database round trip."""

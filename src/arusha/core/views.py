@@ -14,6 +14,7 @@ from django.views.i18n import set_language as django_set_language
 from arusha.core import access
 from arusha.core.account import CHOSEN_LANGUAGE_KEY
 from arusha.core.audit import AuditEntry
+from arusha.core.audit_forms import AuditFilterForm
 from arusha.core.forms import OrganisationFilterForm
 from arusha.core.models import Membership, Organisation, Role, User, WcoRegion
 from arusha.core.suppression import suppress_counts, suppress_total
@@ -100,10 +101,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if not officer_of.exists():
             raise Http404
         entries = entries.filter(organisation_id__in=officer_of.values("pk"))
-    if action := request.GET.get("action", "").strip():
-        entries = entries.filter(action__startswith=action)
+    form = AuditFilterForm(request.GET or None)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    if action:
+        entries = entries.filter(action=action)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    return render(request, "core/audit_log.html", {"page": page, "form": form, "action": action})
 
 
 @require_POST

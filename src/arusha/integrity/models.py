@@ -39,6 +39,8 @@ class AnalysisRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.created_at:%Y-%m-%d})"
@@ -62,6 +64,8 @@ class EntityScore(models.Model):
 
     class Meta:
         ordering = ["entity_kind", "rank"]
+        verbose_name = _("entity score")
+        verbose_name_plural = _("entity scores")
         indexes = [models.Index(fields=["run", "entity_kind", "rank"])]
 
     def __str__(self) -> str:
@@ -84,6 +88,8 @@ class IndicatorValue(models.Model):
 
     class Meta:
         ordering = ["q_value", "indicator"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
         indexes = [models.Index(fields=["run", "entity_kind", "entity_id"])]
 
     def __str__(self) -> str:
@@ -126,6 +132,8 @@ class PairCell(models.Model):
 
     class Meta:
         ordering = ["office_id", "period", "officer_id", "declarant_id"]
+        verbose_name = _("pair cell")
+        verbose_name_plural = _("pair cells")
         indexes = [
             models.Index(fields=["run", "officer_id"]),
             models.Index(fields=["run", "declarant_id"]),
