@@ -129,6 +129,17 @@ def _is_transactional(request: Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test(request: Any) -> Any:
+    """A request in another language leaves that language active in the thread; the next test
+    would then read French where it expects English. Start every test from the default."""
+    yield
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _audit_guards_around_flush(request: Any) -> Any:
     """SQLite's append-only triggers would stop pytest-django from emptying the database after a
     transactional test; lift them for that flush only and put them back for the next test."""
