@@ -8,12 +8,15 @@ reach the code behind the 404. The seed is fixed (derandomize), so a run is repr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -115,6 +118,21 @@ class Run:
         run()
 
 
+@pytest.fixture
+def _connection_kept_across_requests() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request, as it should in
+    production; here that connection holds the test's transaction (on PostgreSQL it would be
+    gone after the first request). Django's own test client keeps it open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_connection_kept_across_requests")
 def test_no_generated_request_makes_the_api_answer_a_server_error(db: None) -> None:
     from arusha.wsgi import application
 

@@ -1,11 +1,13 @@
 """Requests from people who must use a second factor go nowhere else until they have; every
-response, of both sites, says which browser features no page may use."""
+response, of both sites, says which browser features no page may use; no request carries a NUL
+character into the database."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -78,3 +80,36 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# Bodies read whole to look for a NUL; a multipart body holds files, where NUL bytes are normal
+# (form fields inside it are refused by Django's own CharField validator).
+_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+        return True
+    if request.content_type not in _TEXT_BODIES or request.method in ("GET", "HEAD"):
+        return False
+    body = request.body
+    if request.content_type == "application/json":
+        return b"\x00" in body or b"\\u0000" in body
+    return "\x00" in unquote_plus(body.decode("latin-1"))
+
+
+class NoNulCharacterMiddleware:
+    """A NUL character is in no legitimate input, and PostgreSQL cannot store or even compare
+    one: refuse it at the door with a 400 rather than as a database error (a 500) deep in a view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            message = _("The request contains a NUL character (code 0), which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
