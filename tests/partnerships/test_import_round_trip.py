@@ -276,7 +276,6 @@ def test_an_update_leaves_the_fields_of_missing_columns_as_they_are(
     assert measured_action.indicators.get().target == 200
 
 
-
 def test_the_import_form_applies_the_workbook_size_setting_and_no_other(
     client: Any, alice: Any, ecuador_plan: Any, settings: Any
 ) -> None:

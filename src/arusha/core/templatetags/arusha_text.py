@@ -16,7 +16,10 @@ def split(value: str, separator: str) -> list[str]:
 
 @register.filter
 def object_kind(label: str) -> str:
-    """ "integrity.analysisrun" as the reader's words for it ("analysis run"); unknown, as stored."""
+    """A model label such as "integrity.analysisrun" in the reader's words ("analysis run").
+
+    An unknown label is returned as stored.
+    """
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
