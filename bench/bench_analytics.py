@@ -1,11 +1,15 @@
-"""Benchmark of the integrity analytics: the whole suite on generated data, and pair excess
-through the library against a straightforward pandas implementation.
+"""Benchmark of the integrity analytics: the whole suite on generated data, from CSV and from
+Parquet, against one direct DuckDB query of pair excess on the same file in the same run.
 
-Each measurement runs in a fresh process so that its peak memory is its own. The data is
-generated once and cached. Prints every figure; asserts nothing about speed.
+For each size and format it runs, each in a fresh process so that its peak memory is its own:
+the reference query, the whole suite (read, validate, every indicator, scores), and the
+reference query again; the ratio is the suite's time over the mean of the two reference runs,
+so that a machine busy with other work slows both sides alike. The data is generated once and
+cached (Parquet, and a CSV copy of it). `--pandas` adds pair excess through the library
+against a straightforward pandas implementation. Prints every figure; asserts nothing.
 
-    .venv/bin/python bench/bench_analytics.py                 # 10 million rows
-    .venv/bin/python bench/bench_analytics.py --rows 1000000
+    .venv/bin/python bench/bench_analytics.py                          # 5 and 10 million rows
+    .venv/bin/python bench/bench_analytics.py --rows 1000000 --formats csv
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 TARGET_ROWS_PER_SECOND = 1_000_000
 TARGET_PEAK_GB = 4.0
+TARGET_RATIO = 3.0  # whole suite against one direct query of pair excess on the same file
 
 
 def _peak_gb() -> float:
@@ -36,10 +41,18 @@ def _child(args: argparse.Namespace) -> dict[str, object]:
 
         write_dataset(GeneratorConfig(rows=args.rows, seed=args.seed), path)
         return {}
+    if args.child == "to-csv":
+        import duckdb
+
+        source = path.with_suffix(".parquet")
+        duckdb.sql(f"COPY (FROM read_parquet('{source}')) TO '{path}' (HEADER)")
+        return {}
     _import_everything()  # imports are a fixed cost, not throughput: keep them out of the timings
     start, cpu = time.perf_counter(), time.process_time()
     if args.child == "suite":
         figures = _suite(path, args)
+    elif args.child == "reference":
+        figures = _reference(path)
     elif args.child == "library-pairs":
         figures = _library_pairs(path, args)
     else:
@@ -80,6 +93,46 @@ def _suite(path: Path, args: argparse.Namespace) -> dict[str, object]:
         "indicator_rows": len(result.indicators),
         "flags": int(result.indicators["flagged"].sum()),
     }
+
+
+REFERENCE_SQL = """
+WITH d AS (
+  SELECT office_id, officer_id, declarant_id, year(lodged_at) * 10 + quarter(lodged_at) AS period
+  FROM {source} WHERE item_no = 1 AND officer_id IS NOT NULL
+), cells AS (
+  SELECT office_id, period, officer_id, declarant_id, count(*) AS n FROM d GROUP BY ALL
+), margins AS (
+  SELECT *,
+    sum(n) OVER (PARTITION BY office_id, period, officer_id) AS n_i,
+    sum(n) OVER (PARTITION BY office_id, period, declarant_id) AS n_j,
+    sum(n) OVER (PARTITION BY office_id, period) AS n_t,
+    count(DISTINCT officer_id) OVER (PARTITION BY office_id, period) AS officers
+  FROM cells
+)
+SELECT n, n_i * n_j / n_t AS expected FROM margins
+WHERE n >= 5 AND n_i >= 20 AND n_j >= 10 AND officers >= 2
+"""
+
+
+def _reference(path: Path) -> dict[str, object]:
+    """Pair excess as one direct DuckDB query on the file, in the documented form (office x
+    quarter strata, the minimum counts of docs/analytics.md), then the conditional Poisson
+    p-values and Benjamini-Hochberg on the tested cells."""
+    import duckdb
+    import numpy as np
+    from scipy import stats
+
+    con = duckdb.connect()
+    con.sql(f"SET threads = {os.cpu_count() or 1}")
+    reader = "read_csv" if path.suffix == ".csv" else "read_parquet"
+    cells = con.sql(REFERENCE_SQL.format(source=f"{reader}('{path}')")).df()
+    n, expected = cells["n"].to_numpy(), cells["expected"].to_numpy()
+    p = stats.poisson.sf(n - 1, expected) / stats.poisson.sf(4, expected)
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.empty_like(p)
+    q[order] = np.minimum(1, np.minimum.accumulate(ranked[::-1])[::-1])
+    return {"cells_tested": len(cells), "flagged_cells": int((q <= 0.05).sum())}
 
 
 def _library_pairs(path: Path, args: argparse.Namespace) -> dict[str, object]:
@@ -138,7 +191,7 @@ def _pandas_pairs(path: Path) -> dict[str, object]:
     return {"cells_tested": len(tested), "flagged_cells": int((q <= 0.05).sum())}
 
 
-def _run(kind: str, args: argparse.Namespace, data: Path) -> dict[str, object]:
+def _run(kind: str, args: argparse.Namespace, data: Path, rows: int) -> dict[str, object]:
     command = [
         sys.executable,
         __file__,
@@ -147,7 +200,7 @@ def _run(kind: str, args: argparse.Namespace, data: Path) -> dict[str, object]:
         "--data",
         str(data),
         "--rows",
-        str(args.rows),
+        str(rows),
         "--seed",
         str(args.seed),
         "--memory-limit",
@@ -163,33 +216,83 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[5_000_000, 10_000_000])
+    parser.add_argument(
+        "--formats", nargs="+", choices=["csv", "parquet"], default=["csv", "parquet"]
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "arusha-bench")
     parser.add_argument(
         "--memory-limit", default="3GB", help="DuckDB memory limit (spills beyond it)"
     )
+    parser.add_argument(
+        "--pandas", action="store_true", help="also time pair excess against pandas (Parquet)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        args.rows = args.rows[0]
         print(json.dumps(_child(args), default=str))
         return
     args.cache.mkdir(parents=True, exist_ok=True)
-    data = args.cache / f"declarations-{args.rows}-{args.seed}.parquet"
-    print(f"Arusha analytics benchmark: {args.rows:,} rows, {os.cpu_count()} cores, data {data}")
-    if not data.exists():
+    print(f"Arusha analytics benchmark: {os.cpu_count()} cores, cache {args.cache}")
+    summary = []
+    for rows in args.rows:
+        for fmt in args.formats:
+            data = _data(args, rows, fmt)
+            summary.append(_compare(args, rows, fmt, data))
+            if args.pandas and fmt == "parquet":
+                _pandas_comparison(args, rows, data)
+    print("\nsummary (suite / direct query of pair excess; compare within this run only):")
+    for line in summary:
+        print("  " + line)
+
+
+def _data(args: argparse.Namespace, rows: int, fmt: str) -> Path:
+    parquet = args.cache / f"declarations-{rows}-{args.seed}.parquet"
+    if not parquet.exists():
         started = time.perf_counter()
-        _run("generate", args, data)
-        print(f"generated in {time.perf_counter() - started:.1f} s")
-    suite = _run("suite", args, data)
+        _run("generate", args, parquet, rows)
+        print(f"generated {rows:,} rows in {time.perf_counter() - started:.1f} s")
+    if fmt == "parquet":
+        return parquet
+    csv = parquet.with_suffix(".csv")
+    if not csv.exists():
+        _run("to-csv", args, csv, rows)
+    return csv
+
+
+def _compare(args: argparse.Namespace, rows: int, fmt: str, data: Path) -> str:
+    print(f"\n{rows:,} rows from {fmt.upper()} ({data.stat().st_size / 1024**2:,.0f} MB):")
+    before = _run("reference", args, data, rows)
+    suite = _run("suite", args, data, rows)
+    after = _run("reference", args, data, rows)
+    reference = (_f(before, "seconds") + _f(after, "seconds")) / 2
     _report_suite(suite)
-    library = _run("library-pairs", args, data)
-    pandas_ = _run("pandas-pairs", args, data)
-    print("pair excess alone (read, prepare, test):")
-    print("  library (Ibis on DuckDB): " + _pairs_line(library))
-    print("  pandas:                   " + _pairs_line(pandas_))
-    print(f"  pandas / library time: {_f(pandas_, 'seconds') / _f(library, 'seconds'):.1f}x")
+    ratio = _f(suite, "suite_seconds") / reference
+    print(
+        f"  direct DuckDB query of pair excess: {_f(before, 'seconds'):.1f} s before, "
+        f"{_f(after, 'seconds'):.1f} s after the suite; {before['cells_tested']:,} cells tested, "
+        f"{before['flagged_cells']} flagged"
+    )
+    verdict = _verdict(ratio <= TARGET_RATIO)
+    print(f"  suite / query: {ratio:.1f}x (target <= {TARGET_RATIO:.0f}x): {verdict}")
+    rate = _f(suite, "rows") / _f(suite, "suite_seconds")
+    return (
+        f"{rows:>11,} rows {fmt:<7} suite {_f(suite, 'suite_seconds'):6.1f} s, query "
+        f"{reference:5.1f} s, ratio {ratio:4.1f}x, {rate:>11,.0f} rows/s, "
+        f"peak {_f(suite, 'peak_gb'):.2f} GB"
+    )
+
+
+def _pandas_comparison(args: argparse.Namespace, rows: int, data: Path) -> None:
+    library = _run("library-pairs", args, data, rows)
+    pandas_ = _run("pandas-pairs", args, data, rows)
+    print("  pair excess alone (read, prepare, test):")
+    print("    library (Ibis on DuckDB): " + _pairs_line(library))
+    print("    pandas:                   " + _pairs_line(pandas_))
+    print(f"    pandas / library time: {_f(pandas_, 'seconds') / _f(library, 'seconds'):.1f}x")
 
 
 def _f(figures: dict[str, object], key: str) -> float:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pytest
 
 from arusha.analytics import GeneratorConfig, GroundTruth, generate_table, validate, write_dataset
+from arusha.analytics.cli import main
 
 SMALL = GeneratorConfig(rows=20_000, seed=5, offices=3, officers=24, declarants=40)
 
@@ -49,3 +51,45 @@ def test_files_are_written_with_their_ground_truth_and_pass_validation(tmp_path:
         assert validate(tmp_path / name).ok
         stored = GroundTruth.from_json((tmp_path / "data.truth.json").read_text(encoding="utf-8"))
         assert stored.pairs == truth.pairs
+
+
+ROTATION = GeneratorConfig(
+    rows=60_000, seed=2, offices=4, officers=60, declarants=200, scenario="rotation"
+)
+
+
+def test_the_rotation_scenario_moves_officers_within_a_quarter_and_has_seasonal_declarants() -> (
+    None
+):
+    table, truth = generate_table(ROTATION)
+    frame = table.select(["item_no", "lodged_at", "office_id", "officer_id", "declarant_id"])
+    d = frame.to_pandas()
+    d = d[d["item_no"] == 1]
+    d["quarter"] = d["lodged_at"].dt.quarter
+    offices_per_quarter = d.groupby(["officer_id", "quarter"])["office_id"].nunique()
+    assert (offices_per_quarter >= 2).mean() > 0.3  # many officers work at two offices a quarter
+    months = d.groupby("declarant_id")["lodged_at"].agg(lambda t: t.dt.month.nunique())
+    assert ((months <= 4) & (months >= 1)).sum() >= 40  # seasonal declarants
+    assert len(truth.pairs) == 14
+    assert len(truth.downgrading_officers) == 5
+    assert truth.config["scenario"] == "rotation"
+
+
+def test_the_standard_scenario_plants_no_downgrading_officer() -> None:
+    _, truth = generate_table(SMALL)
+    assert truth.downgrading_officers == []
+    assert truth.config["scenario"] == "standard"
+
+
+def test_the_rotation_scenario_is_reachable_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "rotation.csv"
+    assert main(["generate", "--rows", "5000", "--scenario", "rotation", "--out", str(out)]) == 0
+    stored = GroundTruth.from_json((tmp_path / "rotation.truth.json").read_text(encoding="utf-8"))
+    assert stored.config["scenario"] == "rotation"
+    assert len(stored.downgrading_officers) == 5
+    assert validate(out).ok
+
+
+def test_an_unknown_scenario_is_refused() -> None:
+    with pytest.raises(ValueError, match="scenario must be one of standard, rotation"):
+        GeneratorConfig(scenario="holiday")

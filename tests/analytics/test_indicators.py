@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -63,6 +64,54 @@ def test_pair_excess_compares_counts_with_random_assignment() -> None:
         "OA handled 12 declarations of D1 at office OF1 in 2024Q2, 1.6 times the 7.5 expected "
         "under random assignment"
     )
+
+
+def test_pair_excess_expects_pairings_only_in_the_weeks_both_were_at_the_office() -> None:
+    week1, week2 = pd.Timestamp("2024-04-02 09:00"), pd.Timestamp("2024-04-09 09:00")
+    cells = {  # (officer, declarant, week): declarations; OA and D1 are there in week 1 only
+        ("OA", "D1", week1): 6,
+        ("OA", "D2", week1): 4,
+        ("OB", "D1", week1): 4,
+        ("OB", "D2", week1): 6,
+        ("OB", "D2", week2): 20,
+        ("OC", "D2", week2): 20,
+    }
+    rows = [
+        r
+        for (o, d, when), n in cells.items()
+        for r in repeat(
+            n, officer_id=o, declarant_id=d, lodged_at=when, released_at=when + timedelta(hours=2)
+        )
+    ]
+    weekly = run_integrity(declarations(rows), settings=LOOSE).indicators
+    # week 1 only: OA 10 of the office's 20 declarations, D1 10
+    assert row(weekly, "pair_excess", "OA|D1")["expected"] == pytest.approx(10 * 10 / 20)
+    assert (
+        "5.0 expected under random assignment in the weeks both were there"
+        in row(weekly, "pair_excess", "OA|D1")["explanation"]
+    )
+    quarterly = replace(LOOSE, exposure="quarter")
+    quarter = run_integrity(declarations(rows), settings=quarterly).indicators
+    # the whole quarter: OA 10 of 60, D1 10, as if OA and D1 could have met in week 2
+    assert row(quarter, "pair_excess", "OA|D1")["expected"] == pytest.approx(10 * 10 / 60)
+
+
+def test_a_flagged_pair_is_set_aside_when_the_other_pairs_are_tested_again() -> None:
+    """OA takes all 60 declarations of D1: against the office's whole flow every other officer
+    would seem to get too much of D2 and D3. Once D1's flow is set aside, they do not."""
+    rows = repeat(60, officer_id="OA", declarant_id="D1")
+    for declarant in ("D2", "D3"):
+        for officer in ("OA", "OB", "OC"):
+            rows += repeat(10, officer_id=officer, declarant_id=declarant)
+    result = run_integrity(declarations(rows), settings=LOOSE).indicators
+    colluding = row(result, "pair_excess", "OA|D1")
+    assert colluding["flagged"]
+    assert colluding["expected"] == pytest.approx(80 * 60 / 120)  # first test, whole flow
+    other = row(result, "pair_excess", "OB|D2")
+    assert other["expected"] == pytest.approx(20 * 30 / 60)  # without D1: 10, not 20 x 30 / 120
+    assert not other["flagged"]
+    # OA's other work, without D1: 20 of the 60 remaining declarations
+    assert row(result, "pair_excess", "OA|D2")["expected"] == pytest.approx(20 * 30 / 60)
 
 
 def _profile(

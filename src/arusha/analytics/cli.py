@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.analytics.demo import DEMO_CONFIG, build_demo
 from arusha.analytics.errors import AnalyticsError, ValidationFailed
-from arusha.analytics.generate import GeneratorConfig, truth_path_for, write_dataset
+from arusha.analytics.generate import SCENARIOS, GeneratorConfig, truth_path_for, write_dataset
 from arusha.analytics.indicators.base import Settings
 from arusha.analytics.integrity import NOTICE, ProgressFn, run_integrity, validate, write_outputs
 
@@ -32,6 +33,25 @@ MAPPING_HELP = (
     "mapping YAML file for another layout, or a shipped one by name: kcs (Korea Customs Service "
     "synthetic data) or bacuda (WCO BACUDA / DATE synthetic data)"
 )
+
+
+CSV_HELP = {
+    "encoding": "text encoding of a CSV file, e.g. utf-8, latin-1, cp1252 (default: detected; "
+    "UTF-8, else Windows-1252)",
+    "delimiter": "field delimiter of a CSV file: ',' ';' 'tab' or '|' (default: detected)",
+    "decimal": "decimal mark of numbers in a CSV file: '.' or ',' (default: detected; a comma "
+    "is only detected when the delimiter is not one)",
+}
+
+
+def _csv_options(parser: argparse.ArgumentParser) -> None:
+    for option, text in CSV_HELP.items():
+        parser.add_argument(f"--{option}", help=text)
+
+
+def _csv_format(args: argparse.Namespace) -> CsvFormat:
+    delimiter = delimiter_option(args.delimiter) if args.delimiter else None
+    return CsvFormat(encoding=args.encoding, delimiter=delimiter, decimal=args.decimal)
 
 
 def _epilog(name: str) -> str:
@@ -63,10 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--alpha", type=float, default=0.05, help="false discovery rate for flags (default 0.05)"
     )
     integrity.add_argument("--quiet", action="store_true", help="no progress messages")
+    _csv_options(integrity)
     check = commands["validate"]
     check.add_argument("data", type=Path, help="declarations, CSV or Parquet")
     check.add_argument("--mapping", help=MAPPING_HELP)
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    _csv_options(check)
     generate = commands["generate"]
     generate.add_argument(
         "--rows", type=int, required=True, help="number of declaration items (rows)"
@@ -84,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"number of {option.replace('-', ' ')} (default: scales with rows)",
         )
     generate.add_argument("--clean", action="store_true", help="plant no corruption")
+    generate.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="standard",
+        help="standard (default), or rotation: officers posted to offices a few weeks at a time, "
+        "declarants active only in some months, 14 colluding pairs, 5 downgrading officers",
+    )
     demo = commands["demo"]
     demo.add_argument("--out", type=Path, required=True, help="directory for data and results")
     demo.add_argument(
@@ -114,7 +143,13 @@ def _progress(quiet: bool) -> ProgressFn:
 
 def _integrity(args: argparse.Namespace) -> int:
     settings = Settings(alpha=args.alpha)
-    result = run_integrity(args.data, args.mapping, _progress(args.quiet), settings=settings)
+    result = run_integrity(
+        args.data,
+        args.mapping,
+        _progress(args.quiet),
+        settings=settings,
+        csv_format=_csv_format(args),
+    )
     paths = write_outputs(result, args.out)
     flags = result.indicators.groupby("entity_kind")["flagged"].sum()
     print(
@@ -127,7 +162,7 @@ def _integrity(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    report = validate(args.data, args.mapping)
+    report = validate(args.data, args.mapping, csv_format=_csv_format(args))
     print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_text())
     return 0 if report.ok else 2
 
@@ -143,6 +178,7 @@ def _generate(args: argparse.Namespace) -> int:
         strong_pairs=args.strong_pairs,
         weak_pairs=args.weak_pairs,
         clean=args.clean,
+        scenario=args.scenario,
     )
     truth_path = args.truth or truth_path_for(args.out)
     truth = write_dataset(config, args.out, truth_path)

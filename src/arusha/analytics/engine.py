@@ -6,9 +6,13 @@ PySpark for data that outgrows one machine). Three things go to DuckDB directly,
 - materialising an intermediate table uses `CREATE TEMP TABLE ... AS <the Ibis query>`, because
   Ibis's `create_table(overwrite=True)` copies the data twice, and with the sqlglot release
   pinned here both it and `cache()` emit a malformed `DROP TABLE` (other backends use `cache()`);
-- a CSV file is first loaded as text into a table so that `rowid` gives each row's position in
-  the file (validation reports row numbers); Ibis has no row position that survives a scan;
-- Parquet is read with `file_row_number`, for the same reason.
+- Parquet is read with `file_row_number`, so that validation can report each row's position in
+  the file (Ibis has no row position that survives a scan);
+- a CSV file is read once straight into a typed temporary Parquet file (`store_rows`), each row
+  numbered as it is read (`row_number() OVER ()` on the scan itself: the typed copy need not keep
+  the file's order, and with a parallel read it does not); rows that do not fit the header are set
+  aside in a rejects table with their line and column instead of stopping the read with DuckDB's
+  text.
 
 On other backends the row number comes from `ibis.row_number()`, which follows the scan order.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -26,6 +31,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, to_utf8
 from arusha.analytics.errors import SourceError
 
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
@@ -33,6 +39,33 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 Source: TypeAlias = str | Path | pa.Table | pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A CSV row that does not fit the header, as DuckDB's rejects table describes it."""
+
+    row: int
+    column: str
+    kind: str  # DuckDB's error type: TOO MANY COLUMNS, MISSING COLUMNS, UNQUOTED VALUE, ...
+
+
+def is_text(source: Source) -> bool:
+    """Whether the source is a CSV file (read as text, parsed by the mapping)."""
+    return isinstance(source, str | Path) and str(source).lower().endswith(CSV_SUFFIXES)
+
+
+def existing(source: str | Path) -> Path:
+    """The source as a path to a CSV or Parquet file that exists."""
+    path = Path(source)
+    if not path.exists():
+        raise SourceError("not_found", f"No such file: {path}")
+    name = path.name.lower()
+    if not (name.endswith(PARQUET_SUFFIXES + CSV_SUFFIXES) or path.is_dir()):
+        raise SourceError(
+            "unknown_format", f"Cannot tell the format of {path.name}: use a .csv or .parquet file."
+        )
+    return path
 
 
 class Engine:
@@ -82,7 +115,7 @@ class Engine:
     @staticmethod
     def is_text(source: Source) -> bool:
         """Whether the source is a CSV file (read as text, parsed by the mapping)."""
-        return isinstance(source, str | Path) and str(source).lower().endswith(CSV_SUFFIXES)
+        return is_text(source)
 
     def aggregate_sets(
         self,
@@ -133,21 +166,27 @@ class Engine:
         self._tables.append(("TABLE", full))
         return self.backend.table(full)
 
-    def read(self, source: Source, delimiter: str = ",") -> ir.Table:
-        """Open a CSV or Parquet file, or an in-memory table, with a 1-based row number column."""
+    def read(self, source: Source, dialect: Dialect | None = None) -> ir.Table:
+        """Open a CSV or Parquet file, or an in-memory table, with a 1-based row number column.
+
+        On DuckDB a CSV file is opened with `open_csv` instead (read once, typed)."""
         if isinstance(source, pd.DataFrame):
             source = pa.Table.from_pandas(source, preserve_index=False)
         if isinstance(source, pa.Table):
             return self._read_arrow(source)
-        path = Path(source)
-        if not path.exists():
-            raise SourceError(f"No such file: {path}")
-        name = path.name.lower()
-        if name.endswith(PARQUET_SUFFIXES) or path.is_dir():
+        path = existing(source)
+        if path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir():
             return self._read_parquet(path)
-        if name.endswith(CSV_SUFFIXES):
-            return self._read_csv(path, delimiter)
-        raise SourceError(f"Cannot tell the format of {path}: use a .csv or .parquet file.")
+        return self._read_csv_portable(path, dialect)
+
+    def small_table(self, name: str, table: pa.Table) -> ir.Table:
+        """A small Arrow table (a result brought back to Python) as a table of the engine."""
+        if not self.is_duckdb:
+            return ibis.memtable(table)
+        full = self._prefix + name
+        self.backend.con.register(full, table)
+        self._tables.append(("ARROW", full))
+        return self.backend.table(full)
 
     def _read_arrow(self, table: pa.Table) -> ir.Table:
         table = table.append_column(ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
@@ -165,38 +204,86 @@ class Engine:
                 raw = self.backend.read_parquet(target, file_row_number=True)
                 return raw.mutate(**{ROW: raw.file_row_number + 1}).drop("file_row_number")
             raw = self.backend.read_parquet(target)
-        except Exception as exc:  # the backends raise their own types; the message is what counts
-            raise SourceError(f"Cannot read Parquet file {path}: {exc}") from exc
+        except Exception as exc:  # the backends raise their own types; their text is not shown
+            raise SourceError(
+                "unreadable", "The file cannot be read as Parquet: is it a Parquet file?"
+            ) from exc
         return raw.mutate(**{ROW: ibis.row_number() + 1})
 
-    def _read_csv(self, path: Path, delimiter: str) -> ir.Table:
+    def _read_csv_portable(self, path: Path, dialect: Dialect | None) -> ir.Table:
+        """Other engines read the CSV themselves, as text; rows follow the scan order."""
+        options: dict[str, Any] = {}
+        if dialect is not None:
+            options = {"sep": dialect.delimiter, "encoding": dialect.encoding}
         try:
-            if not self.is_duckdb:
-                raw = self.backend.read_csv(str(path))
-                return raw.mutate(**{ROW: ibis.row_number() + 1})
-            view = self.backend.read_csv(
-                str(path),
-                table_name=self._prefix + "csv",
-                all_varchar=True,
-                delim=delimiter,
-                header=True,
-            )
-        except Exception as exc:  # DuckDB raises its own error types for unreadable files
-            raise SourceError(f"Cannot read CSV file {path}: {exc}") from exc
-        self._tables.append(("VIEW", view.get_name()))
-        text, rows = self._prefix + "csv_text", self._prefix + "csv_rows"
+            raw = self.backend.read_csv(str(path), **options)
+        except Exception as exc:  # the backends raise their own types; their text is not shown
+            raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
+        return raw.mutate(**{ROW: ibis.row_number() + 1})
+
+    def open_csv(
+        self, path: Path, dialect: Dialect, types: dict[str, str] | None = None
+    ) -> ir.Table:
+        """A DuckDB view of the CSV file, columns typed as `types` says (others as text), each row
+        numbered in file order as it is scanned; `store_rows` reads it once into a Parquet file.
+
+        The header was read by `csvformat.detect`, so DuckDB's own sniffing is off. Rows that do
+        not fit the header (too many or too few fields, a quote left open, bytes that are not
+        UTF-8) and values that are not of their column's type are set aside in a rejects table,
+        read afterwards by `csv_rejects`."""
+        types = types or {}
+        if dialect.encoding.lower().replace("_", "-") not in DUCKDB_ENCODINGS:
+            path = to_utf8(path, dialect.encoding, self._scratch() / f"{uuid.uuid4().hex}.csv")
+        columns = ", ".join(
+            f"'{_sql_text(h)}': '{types.get(h, 'VARCHAR')}'" for h in dialect.header
+        )
+        decimal = ", decimal_separator = ','" if dialect.decimal == "," and types else ""
+        rejects, scans = self._prefix + "rejects", self._prefix + "rejects_scan"
+        view = self._prefix + "csv"
+        for table in (scans, rejects):  # a new read (another encoding) starts afresh
+            self.backend.raw_sql(f'DROP TABLE IF EXISTS "{table}"')
+        self.backend.raw_sql(
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT *, row_number() OVER () AS "{ROW}" '  # noqa: S608 (our own quoted names and options)
+            f"FROM read_csv('{_sql_text(str(path))}', columns = {{{columns}}}, header = false, "
+            f"skip = 1, auto_detect = false, delim = '{_sql_text(dialect.delimiter)}', "
+            "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            f"ignore_errors = true, store_rejects = true, rejects_table = '{rejects}', "
+            f"rejects_scan = '{scans}'{decimal})"
+        )
+        self._tables += [("TABLE", scans), ("TABLE", rejects), ("VIEW", view)]
+        return self.backend.table(view)
+
+    def store_rows(self, name: str, expr: ir.Table) -> ir.Table:
+        """Compute `expr` (on DuckDB, with its row numbers) into a temporary Parquet file and read
+        it back: one pass over a CSV file gives typed, compressed columns (so 10 million rows stay
+        well within memory) that every later pass reads as fast as any Parquet file. The file is
+        removed on close."""
+        target = self._scratch() / f"{name}-{uuid.uuid4().hex}.parquet"
+        sql = ibis.to_sql(expr, dialect="duckdb")
         self.backend.raw_sql("SET preserve_insertion_order = true")
         try:
-            self.backend.raw_sql(
-                f'CREATE OR REPLACE TEMP TABLE "{text}" AS SELECT * FROM "{view.get_name()}"'  # noqa: S608 (our own quoted table names)
-            )
+            self.backend.raw_sql(f"COPY ({sql}) TO '{_sql_text(str(target))}' (FORMAT parquet)")
+        except Exception as exc:  # DuckDB's text (with the query and paths) is not shown
+            raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
         finally:
             self.backend.raw_sql("SET preserve_insertion_order = false")
-        self.backend.raw_sql(
-            f'CREATE OR REPLACE TEMP VIEW "{rows}" AS SELECT rowid + 1 AS "{ROW}", * FROM "{text}"'  # noqa: S608 (our own quoted names)
-        )
-        self._tables += [("TABLE", text), ("VIEW", rows)]
-        return self.backend.table(rows)
+        try:
+            return self.backend.read_parquet(str(target))
+        except Exception as exc:  # DuckDB's text (with the path) is not shown
+            raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
+
+    def csv_rejects(self) -> list[Reject]:
+        """The rows `open_csv` set aside: data row (from 1), column when known, DuckDB's type."""
+        table = self._prefix + "rejects"
+        found = self.backend.raw_sql(
+            f'SELECT line, column_name, error_type FROM "{table}" ORDER BY line'  # noqa: S608 (our own quoted name)
+        ).fetchall()
+        return [Reject(int(line) - 1, column or "", str(kind)) for line, column, kind in found]
+
+    def _scratch(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="arusha-analytics-")
+        return Path(self._tmp.name)
 
     def close(self) -> None:
         """Drop what this run created; close the connection if the engine opened it."""

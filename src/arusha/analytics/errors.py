@@ -1,4 +1,10 @@
-"""Named exceptions of the analytics library; the CLI and the web app turn them into messages."""
+"""Named exceptions of the analytics library; the CLI and the web app turn them into messages.
+
+Each carries a machine-readable `kind` and, where it applies, the `row` (data rows counted from
+1), `column` and `value` at fault, so that the web app can say the same in the reader's language.
+The English message is built by the library alone: it never holds an engine's own error text,
+a query or a temporary path.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,22 @@ class AnalyticsError(Exception):
 
 
 class SourceError(AnalyticsError):
-    """The data file cannot be found or read."""
+    """The data file cannot be found or read.
+
+    Kinds: not_found, unknown_format, unreadable, empty_file, encoding, unknown_encoding,
+    bad_delimiter, bad_decimal, duplicate_header, blank_header."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        self.kind, self.row, self.column, self.value = kind, row, column, value
+        super().__init__(message)
 
 
 class MappingError(AnalyticsError):

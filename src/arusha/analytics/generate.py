@@ -19,9 +19,17 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from arusha.analytics.synthetic import GeneratorConfig, PlantedPair, build_world, draw_chunk, plant
+from arusha.analytics.synthetic import (
+    SCENARIOS,
+    GeneratorConfig,
+    PlantedPair,
+    build_world,
+    draw_chunk,
+    plant,
+)
 
 __all__ = [
+    "SCENARIOS",
     "GeneratorConfig",
     "GroundTruth",
     "PlantedPair",
@@ -38,6 +46,7 @@ class GroundTruth:
     config: dict[str, object]
     pairs: list[PlantedPair] = field(default_factory=list)
     benford_declarants: list[str] = field(default_factory=list)
+    downgrading_officers: list[str] = field(default_factory=list)
 
     @property
     def pair_ids(self) -> set[str]:
@@ -53,6 +62,7 @@ class GroundTruth:
             "config": self.config,
             "pairs": [asdict(p) for p in self.pairs],
             "benford_declarants": self.benford_declarants,
+            "downgrading_officers": self.downgrading_officers,
         }
         return json.dumps(data, indent=2, default=str)
 
@@ -61,7 +71,10 @@ class GroundTruth:
         data = json.loads(text)
         pairs = [PlantedPair(**p) for p in data["pairs"]]
         return cls(
-            config=data["config"], pairs=pairs, benford_declarants=data["benford_declarants"]
+            config=data["config"],
+            pairs=pairs,
+            benford_declarants=data["benford_declarants"],
+            downgrading_officers=data.get("downgrading_officers", []),  # absent before rotation
         )
 
 
@@ -76,6 +89,7 @@ def generate_batches(config: GeneratorConfig) -> tuple[GroundTruth, Iterator[pa.
         config={k: str(v) if isinstance(v, date) else v for k, v in asdict(cfg).items()},
         pairs=pairs,
         benford_declarants=[str(x) for x in world.declarant_ids[world.benford]],
+        downgrading_officers=[str(x) for x in world.officer_ids[world.downgraders]],
     )
 
     def stream() -> Iterator[pa.Table]:

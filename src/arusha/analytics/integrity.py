@@ -6,14 +6,15 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
 from arusha.analytics import schema
-from arusha.analytics.engine import ROW, Engine, Source
+from arusha.analytics.csvformat import CsvFormat, Dialect, detect, next_encoding
+from arusha.analytics.engine import ROW, Engine, Source, existing, is_text
 from arusha.analytics.errors import ValidationFailed
 from arusha.analytics.indicators import base
 from arusha.analytics.indicators.base import Settings
@@ -69,26 +70,101 @@ def _engine(engine: Engine | None) -> Iterator[Engine]:
         own.close()
 
 
-def _staged(engine: Engine, source: Source, mapping: MappingRef) -> Staged:
+NUMERIC_KINDS = ("int", "money", "number", "percent")
+
+
+def _staged(
+    engine: Engine, source: Source, mapping: MappingRef, csv_format: CsvFormat | None
+) -> Staged:
     ref = _mapping(mapping)
-    raw = engine.read(source, delimiter=ref.delimiter)
-    return stage(raw, ref, text_source=engine.is_text(source))
+    if not is_text(source):
+        return stage(engine.read(source), ref)
+    path = existing(source)  # type: ignore[arg-type,unused-ignore]  # is_text: a path
+    numeric = [ref.source_for(c.name) for c in schema.COLUMNS if c.kind in NUMERIC_KINDS]
+    dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric)
+    if not engine.is_duckdb:
+        raw = engine.read(path, dialect)
+        return stage(raw, ref, text_source=True, decimal=dialect.decimal)
+    return _read_once(engine, path, dialect, ref)
+
+
+def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping) -> Staged:
+    """Read the CSV file once into a typed temporary Parquet file that validation and every pass
+    then read.
+
+    DuckDB's reader types numbers and plain dates itself, much faster than casting text. A file
+    where it sets any row aside (a value it cannot type, a row that does not fit the header) is
+    read again all as text, so that validation names every problem in its own terms; and when
+    the encoding was detected and a row further into the file is not valid in it, the file is
+    read again in the next likely encoding (UTF-8, then Windows-1252, then Latin-1)."""
+    staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref))
+    if staged.missing or not staged.rejected:
+        return staged
+    while True:
+        staged = _read_table(engine, path, dialect, ref, {})
+        retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
+        encoding = ("INVALID ENCODING", "INVALID UNICODE")
+        if not (retry and any(r.kind in encoding for r in staged.rejected)):
+            return staged
+        dialect = replace(dialect, encoding=retry)
+
+
+def _read_table(
+    engine: Engine, path: Path, dialect: Dialect, ref: Mapping, types: dict[str, str]
+) -> Staged:
+    raw = engine.open_csv(path, dialect, types)
+    staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, once=True)
+    if staged.missing:
+        return staged
+    staged.wide = engine.store_rows("wide", staged.wide)
+    staged.stored = True
+    staged.rejected = engine.csv_rejects()
+    return staged
+
+
+def _native_types(dialect: Dialect, ref: Mapping) -> dict[str, str]:
+    """Source columns DuckDB's reader can type as validation would parse them: numbers with the
+    file's decimal mark, dates without a layout-specific format, and booleans (it accepts the
+    same words: true/false, t/f, yes/no, y/n, 1/0, in any case)."""
+    types = {}
+    for column in schema.COLUMNS:
+        spec = ref.columns.get(column.name)
+        if column.name in ref.constants:
+            continue
+        if column.kind in ("money", "number", "percent"):
+            types[ref.source_for(column.name)] = "DOUBLE"
+        elif column.kind == "datetime" and not (spec and spec.format):
+            types[ref.source_for(column.name)] = "TIMESTAMP"
+        elif column.kind == "bool":
+            types[ref.source_for(column.name)] = "BOOLEAN"
+    return {name: kind for name, kind in types.items() if name in dialect.header}
 
 
 def validate(
-    source: Source, mapping: MappingRef = None, *, engine: Engine | None = None
+    source: Source,
+    mapping: MappingRef = None,
+    *,
+    engine: Engine | None = None,
+    csv_format: CsvFormat | None = None,
 ) -> ValidationReport:
-    """Check a file (or table) without analysing it; the report lists every problem."""
+    """Check a file (or table) without analysing it; the report lists every problem.
+
+    `csv_format` gives a CSV file's encoding, delimiter or decimal mark; what it leaves open
+    (all of it by default) is detected."""
     with _engine(engine) as active:
-        return validate_staged(active, _staged(active, source, mapping))
+        return validate_staged(active, _staged(active, source, mapping, csv_format))
 
 
 def read_canonical(
-    source: Source, mapping: MappingRef = None, *, engine: Engine | None = None
+    source: Source,
+    mapping: MappingRef = None,
+    *,
+    engine: Engine | None = None,
+    csv_format: CsvFormat | None = None,
 ) -> pa.Table:
     """Validate `source` and return it in the canonical schema (raises ValidationFailed)."""
     with _engine(engine) as active:
-        staged = _staged(active, source, mapping)
+        staged = _staged(active, source, mapping, csv_format)
         report = validate_staged(active, staged)
         if not report.ok:
             raise ValidationFailed(report)
@@ -128,22 +204,24 @@ def run_integrity(
     *,
     settings: Settings | None = None,
     engine: Engine | None = None,
+    csv_format: CsvFormat | None = None,
 ) -> IntegrityResult:
     """Validate `source` and compute every indicator its columns allow.
 
     Raises ValidationFailed (with the report) before any analysis if the data has problems.
+    A CSV file is read once, into a typed table that validation and every pass read.
     """
     settings = settings or Settings()
     steps = _Steps(progress, 7)
     with _engine(engine) as active:
         steps.next("Reading and validating the data")
-        staged = _staged(active, source, mapping)
+        staged = _staged(active, source, mapping, csv_format)
         report = validate_staged(active, staged)
         if not report.ok:
             raise ValidationFailed(report)
         steps.next("Coding identifiers and counting declarations per office, quarter and pair")
         canonical = staged.canonical
-        if active.is_text(source):
+        if active.is_text(source) and not staged.stored:
             canonical = active.materialize("canonical", canonical)  # parse the text once
         prep = prepare(active, canonical, staged.present)
         overview = _overview(prep)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as pydt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from arusha.analytics import schema
-from arusha.analytics.engine import ROW
+from arusha.analytics.engine import ROW, Reject
 from arusha.analytics.mapping import ColumnSpec, Mapping
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
@@ -33,6 +34,9 @@ def _try_strptime(value: str, fmt: str) -> pydt.datetime:  # type: ignore[empty-
 
 
 Condition = Callable[[ir.Table], ir.BooleanValue]
+# Whether text values are trimmed: never, always, or on the rows where a condition holds.
+Trim: TypeAlias = bool | ir.BooleanValue
+SEPARATOR = "\x1f"  # the unit separator, to join a row's values for one test
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class Check:
     per_value: bool = False
     source: str | None = None  # the <column>__src helper holding the source value
     transform: Callable[[ir.Value], ir.Value] | None = None  # source value -> canonical value
+    detail: str = ""  # what exactly is wrong, a key the web app words in the reader's language
+    params: dict[str, str] = field(default_factory=dict)  # what the wording needs besides
 
 
 @dataclass
@@ -57,25 +63,50 @@ class Parsed:
     transform: Callable[[ir.Value], ir.Value] | None = None  # for per-value checks
 
 
+@dataclass(frozen=True)
+class Missing:
+    """A required column the source lacks, or a column the mapping names and the file lacks."""
+
+    column: str
+    message: str
+    detail: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Staged:
     """Canonical columns computed from the source, and what validation must check on them."""
 
     wide: ir.Table  # _row, each present canonical column, and <column>__text helpers
     present: frozenset[str]
-    missing: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    missing: list[Missing] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    rejected: list[Reject] = field(default_factory=list)  # CSV rows that do not fit the header
+    stored: bool = False  # `wide` is a stored table (a CSV file read once), not a query
 
     @property
     def canonical(self) -> ir.Table:
         return self.wide.select(ROW, *[c for c in schema.NAMES if c in self.present])
 
 
-def stage(raw: ir.Table, mapping: Mapping, *, text_source: bool = False) -> Staged:
+def stage(
+    raw: ir.Table,
+    mapping: Mapping,
+    *,
+    text_source: bool = False,
+    decimal: str = ".",
+    once: bool = False,
+) -> Staged:
     """Parse every canonical column the mapping or the source provides; note what is missing.
 
     `text_source` (CSV) trims surrounding blanks from identifiers; typed sources are taken as is.
+    `decimal` is the decimal mark of numbers written as text. `once`: the wide table will be
+    computed once and stored (a CSV file read into a typed table), so it keeps the source text
+    only where parsing failed, and checks on a value's form read the stored value itself.
     """
+    trim: Trim = text_source
+    if once and text_source:
+        raw, trim = _padded_rows(raw, mapping)
     columns: dict[str, ir.Value] = {ROW: raw[ROW]}
     staged = Staged(wide=raw, present=frozenset())
     present: set[str] = set()
@@ -84,28 +115,48 @@ def stage(raw: ir.Table, mapping: Mapping, *, text_source: bool = False) -> Stag
         if value is None:
             continue
         spec = mapping.columns.get(col.name, ColumnSpec(column=col.name))
-        parsed = PARSERS[col.kind](col.name, value, spec, text_source)
+        parsed = PARSERS[col.kind](col.name, value, spec, trim, decimal)
         columns[col.name] = parsed.value
         if parsed.text is not None:
-            columns[f"{col.name}__text"] = parsed.text
+            # Stored once, the text is kept only where it did not parse: that is all checks read.
+            text = ibis.ifelse(parsed.value.isnull(), parsed.text, ibis.null("string"))
+            columns[f"{col.name}__text"] = text if once else parsed.text
         source = _source_name(raw, mapping, col)
-        if source is not None:
+        if source is not None and not once:
             columns[f"{col.name}__src"] = raw[source]  # read only by the checks that need it
+        checks = [_with_source(c, col.name, source, parsed, once) for c in parsed.checks]
         if col.required:
             condition = _missing(
                 col.name,
                 parsed,
-                source is not None and not text_source and value.type().is_string(),
+                source is not None and not once and not text_source and value.type().is_string(),
             )
-            staged.checks.append(
-                Check(col.name, "missing_value", condition, f"{col.name} is empty")
+            checks.insert(
+                0,
+                Check(col.name, "missing_value", condition, f"{col.name} is empty", detail="empty"),
             )
-        staged.checks += [_with_source(c, col.name, source, parsed) for c in parsed.checks]
+        named = {"source": source} if source and source != col.name else {}
+        staged.checks += [replace(c, params={**c.params, **named}) for c in checks]
         present.add(col.name)
     staged.wide = raw.select(**columns)
     staged.present = frozenset(present)
     staged.checks += _cross_checks(present)
     return staged
+
+
+def _padded_rows(raw: ir.Table, mapping: Mapping) -> tuple[ir.Table, Trim]:
+    """The source with a `_padded` column, true on the rows where some text value that is read
+    may start or end with a blank, and that column as the trim condition.
+
+    One regular expression over a row's values joined by a separator costs far less than one
+    per value; a value is still tested on its own (and trimmed) on the rows this selects."""
+    names = {_source_name(raw, mapping, col) for col in schema.COLUMNS} - {None}
+    texts = [raw[n] for n in raw.columns if n in names and raw[n].type().is_string()]
+    if len(texts) < 2:
+        return raw, True
+    joined = ibis.literal(SEPARATOR).join(texts)  # NULLs are left out
+    raw = raw.mutate(_padded=joined.re_search(r"(^|\x1f)\s|\s(\x1f|$)"))
+    return raw, raw._padded
 
 
 def _source_name(raw: ir.Table, mapping: Mapping, col: schema.Column) -> str | None:
@@ -116,11 +167,13 @@ def _source_name(raw: ir.Table, mapping: Mapping, col: schema.Column) -> str | N
     return name if name in raw.columns else None
 
 
-def _with_source(check: Check, name: str, source: str | None, parsed: Parsed) -> Check:
+def _with_source(check: Check, name: str, source: str | None, parsed: Parsed, once: bool) -> Check:
     if not check.per_value:
         return check
     if source is None or parsed.transform is None:
         return replace(check, per_value=False)  # a constant: nothing to gain
+    if once:  # the stored value is what the condition reads: test its distinct values
+        return replace(check, source=name, transform=lambda v: v)
     return replace(check, source=f"{name}__src", transform=parsed.transform)
 
 
@@ -134,16 +187,15 @@ def _source_value(
         if spec.column in raw.columns:
             return raw[spec.column]
         message = f"The mapping takes {col.name} from column '{spec.column}', absent from the file."
-        staged.missing.append((col.name, message))
+        staged.missing.append(Missing(col.name, message, "mapping_absent", {"source": spec.column}))
         return None
     if col.name in raw.columns:
         return raw[col.name]
     if col.name == "item_no":
         return ibis.literal(1)
     if col.required:
-        staged.missing.append(
-            (col.name, f"Required column {col.name} is missing ({col.description})")
-        )
+        message = f"Required column {col.name} is missing ({col.description})"
+        staged.missing.append(Missing(col.name, message, "required"))
     return None
 
 
@@ -156,22 +208,39 @@ def _missing(name: str, parsed: Parsed, raw_text: bool) -> Condition:
     return lambda t: t[name].isnull() & t[f"{name}__text"].isnull()
 
 
-def _text(value: ir.Value, trim: bool) -> ir.StringValue:
+def _text(value: ir.Value, trim: Trim) -> ir.StringValue:
+    """The value as text, empty as NULL; trimmed of surrounding blanks unless `trim` is False
+    (a condition limits the test to the rows where it holds)."""
     text = value if value.type().is_string() else value.cast("string")
-    return (text.strip() if trim else text).nullif("")
+    if trim is not False:
+        # Trimming copies every value; testing the ends first is cheaper on millions of rows.
+        ends = text.re_search(r"^\s|\s$")
+        if not isinstance(trim, bool):
+            ends = trim & ends
+        text = ibis.ifelse(ends, text.strip(), text)
+    return text.nullif("")
 
 
-def _failed(name: str, expected: str) -> Check:
+def _always(trim: Trim) -> Trim:
+    """Text that must be read as a number, date or truth value is trimmed whatever the source."""
+    return True if trim is False else trim
+
+
+def _failed(name: str, expected: str, detail: str, **params: str) -> Check:
     """Unparsable: there was source text, but no value came out of it."""
     return Check(
         name,
         "unparsable",
         lambda t: t[name].isnull() & t[f"{name}__text"].notnull(),
         f"{name} is not {expected}",
+        detail=detail,
+        params=params,
     )
 
 
-def _invalid(name: str, expected: str, valid: Callable[[ir.Value], ir.BooleanValue]) -> Check:
+def _invalid(
+    name: str, expected: str, detail: str, valid: Callable[[ir.Value], ir.BooleanValue]
+) -> Check:
     """Unparsable: the value does not have the required form."""
     return Check(
         name,
@@ -179,102 +248,137 @@ def _invalid(name: str, expected: str, valid: Callable[[ir.Value], ir.BooleanVal
         lambda t: t[name].notnull() & ~valid(t[name]),
         f"{name} is not {expected}",
         per_value=True,
+        detail=detail,
     )
 
 
-def _parse_id(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
-    if value.type().is_string() and not trim:
+def _impossible(name: str, condition: Condition, message: str, detail: str) -> Check:
+    return Check(name, "impossible", condition, message, detail=detail)
+
+
+def _parse_id(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
+    if value.type().is_string() and trim is False:
         return Parsed(value)  # validation rejects empty strings, so no need to turn them into NULL
     return Parsed(_text(value, trim))
 
 
-def _parse_int(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
-    below = Check(name, "impossible", lambda t: t[name] < 1, f"{name} is below 1")
+def _parse_int(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
+    below = _impossible(name, lambda t: t[name] < 1, f"{name} is below 1", "below_1")
     if value.type().is_integer():
         return Parsed(value.cast("int64"), checks=[below])
     # Casting "2.5" to an integer rounds it in DuckDB: go through a float and demand a whole number.
-    text = _text(value, True)
-    number = text.try_cast("float64")
+    text = _text(value, _always(trim))
+    number = _number_text(text, decimal).try_cast("float64")
     typed = ibis.ifelse(number == number.floor(), number.cast("int64"), ibis.null("int64"))
-    return Parsed(typed, text, [_failed(name, "a whole number"), below])
+    return Parsed(typed, text, [_failed(name, "a whole number", "not_whole_number"), below])
 
 
-def _parse_datetime(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
+def _parse_datetime(
+    name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str
+) -> Parsed:
     checks = [
-        Check(
-            name, "impossible", lambda t: t[name] < ibis.literal(EARLIEST), f"{name} is before 1950"
-        ),
-        Check(
+        _impossible(
             name,
-            "impossible",
+            lambda t: t[name] < ibis.literal(EARLIEST),
+            f"{name} is before 1950",
+            "before_1950",
+        ),
+        _impossible(
+            name,
             lambda t: t[name] > ibis.literal(pydt.datetime.now() + pydt.timedelta(days=1)),
             f"{name} is in the future",
+            "in_future",
         ),
     ]
     if value.type().is_timestamp() or value.type().is_date():
         return Parsed(value.cast(dt.Timestamp()), checks=checks)
-    text = _text(value, True)
+    text = _text(value, _always(trim))
     typed = _try_strptime(text, spec.format) if spec.format else text.try_cast(dt.Timestamp())
     wanted = (
         f"a date in the format {spec.format}"
         if spec.format
         else "a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"
     )
-    return Parsed(typed, text, [_failed(name, wanted), *checks])
+    failed = (
+        _failed(name, wanted, "not_date_format", format=spec.format)
+        if spec.format
+        else _failed(name, wanted, "not_date")
+    )
+    return Parsed(typed, text, [failed, *checks])
 
 
-def _parse_hs(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
+def _parse_hs(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
     def transform(v: ir.Value) -> ir.Value:
         text = _text(v, trim).replace(".", "").replace(" ", "").nullif("")
         if spec.pad:
             text = ibis.ifelse(text.length() < spec.pad, text.lpad(spec.pad, "0"), text)
         return text
 
-    check = _invalid(name, "a tariff code of at least 6 digits", lambda v: v.re_search(HS_PATTERN))
+    wanted = "a tariff code of at least 6 digits"
+    check = _invalid(name, wanted, "not_tariff_code", lambda v: v.re_search(HS_PATTERN))
     return Parsed(transform(value), checks=[check], transform=transform)
 
 
-def _parse_country(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
+def _parse_country(
+    name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str
+) -> Parsed:
     def transform(v: ir.Value) -> ir.Value:
         return _text(v, trim).upper()
 
     if spec.anonymised:
         return Parsed(transform(value))
     wanted = "a two-letter ISO 3166 country code"
-    check = _invalid(name, wanted, lambda v: v.re_search(COUNTRY_PATTERN))
+    check = _invalid(name, wanted, "not_country", lambda v: v.re_search(COUNTRY_PATTERN))
     return Parsed(transform(value), checks=[check], transform=transform)
 
 
-def _parse_number(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
-    negative = Check(name, "impossible", lambda t: t[name] < 0, f"{name} is negative")
+def _parse_number(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
+    negative = _impossible(name, lambda t: t[name] < 0, f"{name} is negative", "negative")
     if value.type().is_numeric():
         return Parsed(value.cast("float64"), checks=[negative])
-    text = _text(value, True)
-    return Parsed(text.try_cast("float64"), text, [_failed(name, "a number"), negative])
+    text = _text(value, _always(trim))
+    number = _number_text(text, decimal).try_cast("float64")
+    if decimal == ",":
+        failed = _failed(name, "a number with a decimal comma", "not_number_comma")
+    else:
+        failed = _failed(name, "a number", "not_number")
+    return Parsed(number, text, [failed, negative])
 
 
-def _parse_channel(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
+def _number_text(text: ir.StringValue, decimal: str) -> ir.StringValue:
+    """With a decimal comma, "1.234,5" and "1234,5" read as 1234.5; a point anywhere but
+    between groups of three digits makes the value unreadable rather than ten times off."""
+    if decimal != ",":
+        return text
+    grouped = text.re_search(r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$")
+    plain = ibis.ifelse(text.contains("."), ibis.null("string"), text)
+    return ibis.ifelse(grouped, text.replace(".", ""), plain).replace(",", ".")
+
+
+def _parse_channel(
+    name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str
+) -> Parsed:
     def transform(v: ir.Value) -> ir.Value:
         text = _text(v, trim)
         if spec.values:
             text = text.substitute(spec.values, else_=text)
         return text.lower()
 
-    check = _invalid(name, "green, yellow or red", lambda v: v.isin(schema.CHANNELS))
+    check = _invalid(name, "green, yellow or red", "not_channel", lambda v: v.isin(schema.CHANNELS))
     return Parsed(transform(value), checks=[check], transform=transform)
 
 
-def _parse_bool(name: str, value: ir.Value, spec: ColumnSpec, trim: bool) -> Parsed:
+def _parse_bool(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
     if value.type().is_boolean():
         return Parsed(value)
-    text = _text(value, True).lower()
+    text = _text(value, _always(trim)).lower()
     typed = ibis.cases(
         (text.isin(TRUE_WORDS), True), (text.isin(FALSE_WORDS), False), else_=ibis.null("boolean")
     )
-    return Parsed(typed, text, [_failed(name, "true or false (or 1/0, yes/no)")])
+    return Parsed(typed, text, [_failed(name, "true or false (or 1/0, yes/no)", "not_boolean")])
 
 
-PARSERS: dict[str, Callable[[str, ir.Value, ColumnSpec, bool], Parsed]] = {
+PARSERS: dict[str, Callable[[str, ir.Value, ColumnSpec, Trim, str], Parsed]] = {
     "id": _parse_id,
     "int": _parse_int,
     "datetime": _parse_datetime,
@@ -292,4 +396,5 @@ def _cross_checks(present: set[str]) -> list[Check]:
     if not {"lodged_at", "released_at"} <= present:
         return []
     message = "released_at is before lodged_at"
-    return [Check("released_at", "impossible", lambda t: t.released_at < t.lodged_at, message)]
+    condition: Condition = lambda t: t.released_at < t.lodged_at  # noqa: E731 (named for the check)
+    return [_impossible("released_at", condition, message, "released_before_lodged")]

@@ -9,6 +9,9 @@ optional `constants` section (canonical name: value for every row). Spec keys:
 - `pad`: left-pad codes with zeros to this width (tariff codes stored as numbers lose them);
 - `anonymised`: true when the layout replaces country codes by opaque ones (accept any code).
 
+An optional `csv` section fixes `delimiter`, `encoding` or `decimal` for the layout's CSV files;
+what it leaves out is detected (see csvformat).
+
 Mappings shipped with Arusha (`kcs`, `bacuda`) are package data and can be named instead of a path.
 """
 
@@ -22,9 +25,11 @@ from typing import Any
 import yaml
 
 from arusha.analytics import schema
-from arusha.analytics.errors import MappingError
+from arusha.analytics.csvformat import CsvFormat, delimiter_option
+from arusha.analytics.errors import MappingError, SourceError
 
 SPEC_KEYS = {"column", "format", "values", "pad", "anonymised"}
+CSV_KEYS = {"delimiter", "encoding", "decimal"}
 BUILTIN = ("kcs", "bacuda")
 
 
@@ -47,7 +52,8 @@ class Mapping:
     description: str = ""
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
-    delimiter: str = ","
+    # What the layout fixes about its CSV files; the rest is detected.
+    csv: CsvFormat = field(default_factory=CsvFormat)
 
     def source_for(self, canonical: str) -> str:
         """The source column feeding a canonical column, for messages."""
@@ -93,14 +99,22 @@ def parse_mapping(text: str, origin: str = "mapping") -> Mapping:
     both = set(columns) & set(constants)
     if both:
         raise MappingError(f"{origin}: {sorted(both)} given both as a column and as a constant.")
-    csv = data.get("csv") or {}
     return Mapping(
         name=str(data.get("name") or origin),
         description=str(data.get("description") or ""),
         columns=columns,
         constants=constants,
-        delimiter=str(csv.get("delimiter", ",")),
+        csv=_csv(origin, data.get("csv") or {}),
     )
+
+
+def _csv(origin: str, raw: object) -> CsvFormat:
+    if not isinstance(raw, dict) or set(raw) - CSV_KEYS:
+        raise MappingError(f"{origin}: 'csv' takes only {', '.join(sorted(CSV_KEYS))}.")
+    try:
+        return CsvFormat(**{k: delimiter_option(str(v)) for k, v in raw.items()})
+    except SourceError as exc:
+        raise MappingError(f"{origin}: csv: {exc}") from None
 
 
 def _spec(origin: str, name: str, raw: object) -> ColumnSpec:

@@ -30,7 +30,7 @@ CHANNEL_RANK = {"green": 0, "yellow": 1, "red": 2}
 RELEASE_SCALE = 10_000
 NO_OFFICER = -1  # officer code of declarations without an officer
 KEYS = ("office_id", "officer_id", "declarant_id")
-SORT_KEYS = ("level", "office_id", "period", "officer_id", "declarant_id")
+SORT_KEYS = ("level", "office_id", "period", "stratum", "officer_id", "declarant_id")
 
 
 @dataclass
@@ -45,12 +45,23 @@ class Prepared:
     decl: ir.Table  # one row per declaration, coded, materialised
     cells: ir.Table  # declarations per (office, period, officer, declarant), materialised
     _shared: dict[str, ir.Table] = field(default_factory=dict)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def shared(self, name: str, build: Callable[[], ir.Table]) -> ir.Table:
         """An intermediate table several indicators use, computed and materialised once."""
         if name not in self._shared:
             self._shared[name] = self.engine.materialize(name, build())
         return self._shared[name]
+
+    def fetched(self, name: str, build: Callable[[], ir.Table]) -> pd.DataFrame:
+        """A small result several indicators read, fetched once (see `fetch`)."""
+        return self.computed(name, lambda: self.fetch(build()))
+
+    def computed(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A small frame computed in Python that several indicators read, computed once."""
+        if name not in self._frames:
+            self._frames[name] = build()
+        return self._frames[name]
 
     def has(self, *columns: str) -> bool:
         return set(columns) <= self.present
@@ -61,10 +72,22 @@ class Prepared:
 
     def fetch(self, t: ir.Table) -> pd.DataFrame:
         """A small result as a frame in the order of its key columns, so that everything computed
-        from it (sums, ties, the order of the output) is the same on every run and engine."""
-        frame = t.to_pandas()
-        keys = [c for c in SORT_KEYS if c in frame.columns]
-        return frame.sort_values(keys, kind="stable").reset_index(drop=True) if keys else frame
+        from it (sums, ties, the order of the output) is the same on every run and engine.
+
+        The engine sorts it (faster than NumPy on two cores) and the order is checked here; the
+        frame comes through Arrow, many times faster than Ibis's own conversion to pandas."""
+        keys = [c for c in SORT_KEYS if c in t.columns]
+        frame = (t.order_by(keys) if keys else t).to_pyarrow().to_pandas()
+        if not keys:
+            return frame
+        if all(pd.api.types.is_integer_dtype(frame[k]) for k in keys):
+            columns = [frame[k].to_numpy() for k in keys]
+            if _in_order(columns):
+                return frame
+            # The same stable order as sort_values, several times faster on integer keys.
+            order = np.lexsort(columns[::-1])
+            return frame.take(order).reset_index(drop=True)
+        return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
     def coded(self, t: ir.Table) -> ir.Table:
         return coded(t, self.dims)
@@ -78,6 +101,17 @@ class Prepared:
                 names = np.append(self.names[column], "")  # code -1 reads the appended ""
                 out[column] = names[codes]
         return out
+
+
+def _in_order(columns: list[np.ndarray]) -> bool:
+    """Whether rows are in ascending order of the key columns, the first deciding first."""
+    tied = np.ones(max(len(columns[0]) - 1, 0), dtype=bool)
+    for column in columns:
+        step = np.diff(column)
+        if (step[tied] < 0).any():
+            return False
+        tied &= step == 0
+    return True
 
 
 def coded(t: ir.Table, dims: dict[str, ir.Table]) -> ir.Table:
@@ -95,6 +129,17 @@ def coded(t: ir.Table, dims: dict[str, ir.Table]) -> ir.Table:
 def period_of(ts: ir.TimestampValue) -> ir.IntegerValue:
     """The quarter as a number, 20242 for 2024 Q2."""
     return ts.year() * 10 + ts.quarter()
+
+
+def stratum_of(d: ir.Table, unit: str) -> ir.IntegerValue:
+    """The quarter, or the day or the week (Monday to Sunday) within the quarter, of each
+    declaration as a number unique across quarters (period x 100,000 + days or weeks since
+    1970). A week that straddles two quarters is two strata, so every stratum lies in one
+    quarter."""
+    if unit == "quarter":
+        return d.period.cast("int64")
+    count = d.days if unit == "day" else (d.days + 3) // 7  # 1970-01-05 was a Monday
+    return d.period.cast("int64") * 100_000 + count.cast("int64")
 
 
 def period_label(period: int) -> str:
@@ -125,6 +170,8 @@ def declarations(lines: ir.Table, present: frozenset[str]) -> ir.Table:
     d = lines.filter(lines.item_no == 1)
     cols: dict[str, ir.Value] = {k: d[k] for k in KEYS if k in present}
     cols["period"] = period_of(d.lodged_at)
+    # Days since 1970, for the strata of the pair and concentration benchmarks (stratum_of).
+    cols["days"] = d.lodged_at.date().epoch_days().cast("int64")
     if "offence_found" in present:
         found = lines.filter(lines.offence_found).select("declaration_id")
         cols["offence"] = d.declaration_id.isin(found.declaration_id)

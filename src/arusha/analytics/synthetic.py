@@ -15,6 +15,12 @@ Planted corruption (written to the ground-truth file, documented in docs/analyti
   offence is found on them a tenth as often, red and yellow ones are downgraded with probability
   0.4 and they are released four times faster. "Strong" pairs have bias 0.4, "weak" pairs 0.06.
 - Benford fabricators: declarants whose declared values have uniformly distributed first digits.
+- downgrading officers: officers who move yellow and red declarations to a lower channel at
+  DOWNGRADER_RATE instead of their ordinary habit (about 3.5 %).
+
+Scenarios: "standard" as above; "rotation" (postings.py) posts officers to offices a few weeks at
+a time and makes some declarants active only in some months, with 14 colluding pairs and 5
+downgrading officers by default.
 """
 
 from __future__ import annotations
@@ -27,9 +33,15 @@ from datetime import date, datetime
 import numpy as np
 import pyarrow as pa
 
+from arusha.analytics import postings
+
 MEAN_ITEMS = 1.0 / 0.6  # items per declaration follow a geometric law with p = 0.6
 STRONG_BIAS = 0.4
 WEAK_BIAS = 0.06
+DOWNGRADER_RATE = 0.3
+SCENARIOS = ("standard", "rotation")
+# The rotation scenario's defaults: colluding pairs (strong, weak) and downgrading officers.
+ROTATION_PLANTED = (14, 0, 5)
 COUNTRIES = (
     "CN",
     "US",
@@ -112,6 +124,14 @@ class GeneratorConfig:
     benford_declarants: int = 2
     clean: bool = False
     chunk_rows: int = 1_000_000
+    scenario: str = "standard"
+    downgrading_officers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.scenario not in SCENARIOS:
+            raise ValueError(
+                f"scenario must be one of {', '.join(SCENARIOS)}, not {self.scenario!r}"
+            )
 
     def resolved(self) -> GeneratorConfig:
         """A copy with every cardinality filled in from the number of rows."""
@@ -120,6 +140,9 @@ class GeneratorConfig:
         officers = self.officers or int(np.clip(decls // 2000, offices * 5, 2000))
         declarants = self.declarants or int(np.clip(decls // 1200, 30, 6000))
         pairs = int(np.clip(officers // 50, 2, 12))
+        strong, weak, downgrading = (pairs, pairs, 0)
+        if self.scenario == "rotation":
+            strong, weak, downgrading = ROTATION_PLANTED
         clean = self.clean
         return GeneratorConfig(
             rows=self.rows,
@@ -133,11 +156,15 @@ class GeneratorConfig:
             hs_codes=self.hs_codes or int(np.clip(decls // 20, 200, 1500)),
             strong_pairs=0
             if clean
-            else (pairs if self.strong_pairs is None else self.strong_pairs),
-            weak_pairs=0 if clean else (pairs if self.weak_pairs is None else self.weak_pairs),
+            else (strong if self.strong_pairs is None else self.strong_pairs),
+            weak_pairs=0 if clean else (weak if self.weak_pairs is None else self.weak_pairs),
             benford_declarants=0 if clean else self.benford_declarants,
             clean=clean,
             chunk_rows=self.chunk_rows,
+            scenario=self.scenario,
+            downgrading_officers=0
+            if clean
+            else (downgrading if self.downgrading_officers is None else self.downgrading_officers),
         )
 
 
@@ -182,6 +209,9 @@ class World:
     pair_officer: dict[tuple[int, int], int] = field(default_factory=dict)
     pair_bias: dict[tuple[int, int], float] = field(default_factory=dict)
     benford: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    downgraders: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    posting: np.ndarray | None = None  # rotation: officers x days, office posted to (-1: none)
+    declarant_active: np.ndarray | None = None  # rotation: declarants x days, trading or not
 
 
 def _apportion(weights: np.ndarray, total: int, minimum: int) -> np.ndarray:
@@ -217,7 +247,7 @@ def build_world(cfg: GeneratorConfig, rng: np.random.Generator) -> World:
     )
     declarant_w = _zipf(rng, n_dec, 0.9)
     importer_w = _zipf(rng, n_imp, 0.8)
-    return World(
+    world = World(
         cfg=cfg,
         office_ids=np.array([f"OF{i:02d}" for i in range(1, n_off + 1)], dtype=object),
         office_w=office_w,
@@ -246,6 +276,9 @@ def build_world(cfg: GeneratorConfig, rng: np.random.Generator) -> World:
         origin_luv=rng.normal(0, 0.25, len(COUNTRIES)),
         origin_risk=rng.normal(0, 0.3, len(COUNTRIES)),
     )
+    if cfg.scenario == "rotation":
+        postings.build(world, rng, _quarter_bounds(cfg))
+    return world
 
 
 def _unique_hs(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -264,14 +297,15 @@ def plant(world: World, rng: np.random.Generator) -> list[PlantedPair]:
     used_officers: set[int] = set()
     used_declarants: set[int] = set()
     planted: list[PlantedPair] = []
+    sites = _rotation_sites(world, offices) if world.declarant_active is not None else None
     for k, (strength, bias) in enumerate(wanted):
-        office = offices[k % len(offices)] if offices else 0
+        if sites is None:
+            office, home = _standard_site(world, offices, k, used_declarants)
+        else:
+            office, home = sites[k] if k < len(sites) else (0, [])
         officers = [
             i for i in np.flatnonzero(world.officer_office == office) if i not in used_officers
         ]
-        based = np.flatnonzero(world.declarant_home == office)
-        busiest = based[np.argsort(-world.declarant_w[based])][:25]
-        home = [d for d in busiest if d not in used_declarants]
         if not officers or not home:
             continue
         officer = int(rng.choice(officers))
@@ -289,11 +323,52 @@ def plant(world: World, rng: np.random.Generator) -> list[PlantedPair]:
                 strength=strength,
             )
         )
+    _plant_downgraders(world, rng, used_officers)
     world.benford = np.zeros(len(world.declarant_ids), dtype=bool)
     ranked = [d for d in np.argsort(-world.declarant_w)[4:40] if d not in used_declarants]
     for d in ranked[: cfg.benford_declarants]:
         world.benford[d] = True
     return planted
+
+
+def _standard_site(
+    world: World, offices: list[int], k: int, used: set[int]
+) -> tuple[int, list[int]]:
+    """The k-th pair's office (largest first, in turn) and its busiest unused home declarants."""
+    office = offices[k % len(offices)] if offices else 0
+    based = np.flatnonzero(world.declarant_home == office)
+    busiest = based[np.argsort(-world.declarant_w[based])][:25]
+    return office, [int(d) for d in busiest if d not in used]
+
+
+def _rotation_sites(world: World, offices: list[int]) -> list[tuple[int, list[int]]]:
+    """In the rotation scenario, pairs go to the offices in turn as in the standard one, with
+    busy declarants (in the top quarter of volumes) active all year, so that every planted pair
+    can be found whatever the officer's postings; offices without any are skipped."""
+    assert world.declarant_active is not None  # noqa: S101 -- only called in that scenario
+    busy = world.declarant_active.all(axis=1) & (
+        world.declarant_w >= np.quantile(world.declarant_w, 0.75)
+    )
+    by_office = {o: list(np.flatnonzero(busy & (world.declarant_home == o))) for o in offices}
+    for candidates in by_office.values():
+        candidates.sort(key=lambda d: -world.declarant_w[d])
+    sites: list[tuple[int, list[int]]] = []
+    while any(by_office.values()):
+        for office in offices:
+            if by_office[office]:
+                sites.append((int(office), [int(by_office[office].pop(0))]))
+    return sites
+
+
+def _plant_downgraders(world: World, rng: np.random.Generator, colluding: set[int]) -> None:
+    """Officers (other than colluding ones) who downgrade channels at DOWNGRADER_RATE."""
+    wanted = world.cfg.downgrading_officers or 0
+    if not wanted:
+        return
+    others = np.array([i for i in range(len(world.officer_ids)) if i not in colluding])
+    chosen = np.sort(rng.choice(others, size=min(wanted, len(others)), replace=False))
+    world.officer_downgrade[chosen] = DOWNGRADER_RATE
+    world.downgraders = chosen
 
 
 def _quarter_bounds(cfg: GeneratorConfig) -> np.ndarray:
@@ -329,9 +404,21 @@ def _assign_officers(
     return officer
 
 
+def _when_and_who(
+    world: World, rng: np.random.Generator, declarant: np.ndarray, office: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Quarter and officer of each declaration, and in the rotation scenario its day."""
+    if world.posting is None or world.declarant_active is None:
+        quarter = rng.integers(0, world.cfg.quarters, size=len(office))
+        return quarter, _assign_officers(world, rng, office, quarter), None
+    day = postings.draw_days(world.declarant_active, rng, declarant)
+    bounds = _quarter_bounds(world.cfg)
+    quarter = np.searchsorted(bounds, bounds[0] + day * 86400.0, side="right") - 1
+    return quarter, postings.assign(world, world.posting, rng, office, day, quarter), day
+
+
 def _declarations(world: World, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     """Draw n declarations: who, where, when, risk, assignment and collusion."""
-    cfg = world.cfg
     importer = rng.choice(len(world.importer_ids), size=n, p=world.importer_w)
     declarant = world.importer_declarant[importer].copy()
     switch = rng.random(n) < 0.1
@@ -341,13 +428,14 @@ def _declarations(world: World, rng: np.random.Generator, n: int) -> dict[str, n
     office = world.declarant_home[declarant].copy()
     away = rng.random(n) < 0.25
     office[away] = rng.choice(len(world.office_ids), size=int(away.sum()), p=world.office_w)
-    quarter = rng.integers(0, cfg.quarters, size=n)
-    officer = _assign_officers(world, rng, office, quarter)
+    quarter, officer, day = _when_and_who(world, rng, declarant, office)
     steered = np.zeros(n, dtype=bool)
     for (d, o), i in world.pair_officer.items():
-        rows = np.flatnonzero(
-            (declarant == d) & (office == o) & (world.officer_load[i, quarter] > 0)
-        )
+        if world.posting is None or day is None:
+            present = world.officer_load[i, quarter] > 0
+        else:
+            present = world.posting[i, day] == o
+        rows = np.flatnonzero((declarant == d) & (office == o) & present)
         hit = rows[rng.random(len(rows)) < world.pair_bias[(d, o)]]
         officer[hit] = i
         steered[hit] = True
@@ -361,6 +449,7 @@ def _declarations(world: World, rng: np.random.Generator, n: int) -> dict[str, n
         "steered": steered,
         "origin": origin,
         "noise": rng.normal(0, 0.7, n),
+        **({} if day is None else {"day": day}),
     }
 
 
@@ -446,9 +535,12 @@ def draw_chunk(world: World, rng: np.random.Generator, first_decl: int, rows: in
     )
     bounds = _quarter_bounds(world.cfg)
     q = d["quarter"]
-    span = bounds[q + 1] - bounds[q]
-    day = np.floor(rng.random(n) * (span / 86400.0))
-    lodged = bounds[q] + day * 86400.0 + rng.uniform(7 * 3600, 18 * 3600, n)
+    if "day" in d:
+        lodged = bounds[0] + d["day"] * 86400.0 + rng.uniform(7 * 3600, 18 * 3600, n)
+    else:
+        span = bounds[q + 1] - bounds[q]
+        day = np.floor(rng.random(n) * (span / 86400.0))
+        lodged = bounds[q] + day * 86400.0 + rng.uniform(7 * 3600, 18 * 3600, n)
     released = lodged + _release_hours(world, rng, d) * 3600.0
     return _table(
         world,

@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from arusha.analytics.engine import ROW, Engine
+from arusha.analytics.engine import ROW, Engine, Reject
 from arusha.analytics.load import Check, Staged
 
 EXAMPLES = 5
@@ -34,7 +34,31 @@ PROBLEM_KINDS = {
     "duplicate_key": "Repeated declaration and item number",
     "missing_first_item": "Declaration without item 1",
     "inconsistent": "Differs between items of a declaration",
+    "malformed_row": "Row does not fit the header",
+    "encoding": "Text in another encoding",
 }
+# DuckDB's types of CSV rows set aside -> (kind, detail, English message).
+REJECTS = {
+    "TOO MANY COLUMNS": (
+        "malformed_row",
+        "too_many_fields",
+        "the row has more fields than the header",
+    ),
+    "MISSING COLUMNS": (
+        "malformed_row",
+        "too_few_fields",
+        "the row has fewer fields than the header",
+    ),
+    "UNQUOTED VALUE": (
+        "malformed_row",
+        "unclosed_quote",
+        "a quotation mark is not closed, or is followed by other text in the field",
+    ),
+    "LINE SIZE OVER MAXIMUM": ("malformed_row", "line_too_long", "the line is too long"),
+    "INVALID ENCODING": ("encoding", "not_utf8", "the text is not valid UTF-8"),
+    "INVALID UNICODE": ("encoding", "not_utf8", "the text is not valid UTF-8"),
+}
+UNREADABLE_ROW = ("malformed_row", "unreadable", "the row cannot be read")
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,8 @@ class Problem:
     count: int
     rows: tuple[int, ...]
     message: str
+    detail: str = ""  # what exactly is wrong, for the web app's translated wording
+    params: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in PROBLEM_KINDS:
@@ -97,12 +123,18 @@ def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
     free, and checks on a column's form run once per distinct value. On small data one query
     counts everything, as the fixed cost of many small queries would dominate."""
     if staged.missing:
-        problems = [Problem(col, "missing_column", 0, (), msg) for col, msg in staged.missing]
+        problems = [
+            Problem(m.column, "missing_column", 0, (), m.message, m.detail, m.params)
+            for m in staged.missing
+        ]
         return ValidationReport(rows=0, problems=problems)
+    if staged.rejected:
+        # Rows that do not fit the header shift every later row: report them alone.
+        return ValidationReport(rows=0, problems=_rejected(staged.rejected))
     wide = staged.wide
     report = ValidationReport(rows=int(wide.count().to_pyarrow().as_py()))
     if report.rows == 0:
-        report.problems.append(Problem("", "empty", 0, (), "The file has no data rows."))
+        report.problems.append(Problem("", "empty", 0, (), "The file has no data rows.", "no_rows"))
         return report
     if report.rows >= SEPARATE_CHECKS_FROM:
         counts = [_count(_failing(wide, check)) for check in staged.checks]
@@ -113,10 +145,26 @@ def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
     for check, count in zip(staged.checks, counts, strict=True):
         if count:
             rows = _examples(_failing(wide, check))
-            report.problems.append(Problem(check.column, check.kind, count, rows, check.message))
+            report.problems.append(
+                Problem(
+                    check.column, check.kind, count, rows, check.message, check.detail, check.params
+                )
+            )
     key_problems = _key_problems if engine.is_duckdb else _key_problems_portable
     report.problems += key_problems(wide, staged.present)
     return report
+
+
+def _rejected(rejects: list[Reject]) -> list[Problem]:
+    """One problem per kind of CSV row set aside and column, with the first row numbers."""
+    groups: dict[tuple[str, str, str, str], list[int]] = {}
+    for reject in rejects:
+        kind, detail, message = REJECTS.get(reject.kind, UNREADABLE_ROW)
+        groups.setdefault((kind, detail, message, reject.column), []).append(reject.row)
+    return [
+        Problem(column, kind, len(rows), tuple(sorted(rows)[:EXAMPLES]), message, detail)
+        for (kind, detail, message, column), rows in groups.items()
+    ]
 
 
 def _count(rows: ir.Table) -> int:
@@ -221,9 +269,8 @@ def _declaration_problems(
         ids = per_decl.filter(no_first).select("declaration_id")
         rows = _examples(t.filter(t.declaration_id.isin(ids.declaration_id)))
         message = "declaration has no item 1 (declaration-level fields are read from item 1)"
-        problems.append(
-            Problem("item_no", "missing_first_item", int(found["no_first"]), rows, message)
-        )
+        count = int(found["no_first"])
+        problems.append(Problem("item_no", "missing_first_item", count, rows, message, "no_item_1"))
     if found["differ"]:
         problems += _inconsistent(t, fields)
     return problems
@@ -246,7 +293,7 @@ def _inconsistent(t: ir.Table, fields: list[str]) -> list[Problem]:
         if count:
             rows = _examples(t.filter(t.declaration_id.isin(ids.declaration_id)))
             message = f"{f} differs between items of the same declaration"
-            problems.append(Problem(f, "inconsistent", count, rows, message))
+            problems.append(Problem(f, "inconsistent", count, rows, message, "differs"))
     return problems
 
 
@@ -265,4 +312,5 @@ def _duplicates(t: ir.Table, suspects: ir.Table) -> list[Problem]:
         return []
     repeated = lines.semi_join(keys, ["declaration_id", "item_no"])
     message = "(declaration_id, item_no) repeats an earlier row"
-    return [Problem("declaration_id", "duplicate_key", extra, _examples(repeated), message)]
+    rows = _examples(repeated)
+    return [Problem("declaration_id", "duplicate_key", extra, rows, message, "repeats")]

@@ -27,6 +27,8 @@ INDICATOR_COLUMNS = (
     "z",
 )
 ENTITY_KINDS = ("officer", "declarant", "pair", "office")
+# Strata of time within which officers and declarants are taken as exposed to each other.
+EXPOSURES = ("day", "week", "quarter")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class Settings:
     """Significance level and the minimum samples below which an indicator is not computed."""
 
     alpha: float = 0.05
+    # Random assignment is judged within office x week: an officer and a declarant are matched by
+    # chance only in the weeks both were at the office (see docs/analytics.md, "Exposure").
+    exposure: str = "week"
     pair_min_officer: int = 20  # officer's declarations in the office and quarter
     pair_min_declarant: int = 10  # declarant's declarations in the office and quarter
     pair_min_count: int = 5  # the pair's declarations in the quarter (the test conditions on it)
@@ -49,6 +54,12 @@ class Settings:
     benford_min: int = 1000  # positive declared values of the declarant
     benford_mad: float = 0.015  # Nigrini's first-digit nonconformity bound
     peer_min: int = 10  # units needed to estimate between-unit variation
+
+    def __post_init__(self) -> None:
+        if self.exposure not in EXPOSURES:
+            raise ValueError(
+                f"exposure must be one of {', '.join(EXPOSURES)}, not {self.exposure!r}"
+            )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Concentration: declarants in each officer's caseload, officers in each declarant's flow.
 
 Under random assignment an officer's caseload is a random draw from the office's flow in the
-quarters the officer worked, so its Herfindahl index has a known mean and variance (see
+weeks the officer worked there, so its Herfindahl index has a known mean and variance (see
 stats.hhi_moments); a caseload much more concentrated than that, relative to the officer's peers,
 is a lead. The same holds, roles swapped, for how a declarant's declarations spread over officers.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from arusha.analytics import stats
+from arusha.analytics import blas, stats
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
@@ -25,13 +25,15 @@ from arusha.analytics.indicators.base import (
     rows,
     with_q,
 )
-from arusha.analytics.indicators.pairs import margins, pooled_pairs
+from arusha.analytics.indicators.exposure import STRATUM_KEYS, strata
+from arusha.analytics.indicators.pairs import pooled_pairs
 from arusha.analytics.prepare import Prepared, total
 
 _FORMULA = (
     "H = sum_j (O_j / n)^2 over the {other}s of the {unit}'s {n} declarations at the office. "
-    "Under random assignment, with q_j = sum_t (n_t / n) x (share of {other} j in the office's "
-    "quarter t): E[H] = (1 + (n-1) S2) / n and Var(H) = 4 Var(P) / n^4, Var(P) = C(n,2) S2 "
+    "Under random assignment, with q_j = sum_w (n_w / n) x (share of {other} j in the office's "
+    "week w), n_w the {unit}'s declarations at the office in week w: E[H] = (1 + (n-1) S2) / n "
+    "and Var(H) = 4 Var(P) / n^4, Var(P) = C(n,2) S2 "
     "(1 - S2) + n(n-1)(n-2)(S3 - S2^2), S2 = sum q_j^2, S3 = sum q_j^3. "
     "z = (H - E[H]) / sqrt(Var(H) + tau^2), tau^2 the between-{unit} variance (winsorised "
     "DerSimonian-Laird); Benjamini-Hochberg across {unit}s."
@@ -63,38 +65,62 @@ OFFICER_CONCENTRATION = register(
 
 
 def _dense(
-    frame: pd.DataFrame, key: str, value: str, periods: np.ndarray
+    frame: pd.DataFrame, key: str, value: str, strata: np.ndarray
 ) -> tuple[np.ndarray, pd.Index]:
-    """A (key x period) matrix of `value` from long rows, and the keys in row order."""
+    """A (key x stratum) matrix of `value` from long rows, and the keys in row order."""
     codes, keys = pd.factorize(frame[key])
-    matrix = np.zeros((len(keys), len(periods)))
-    matrix[codes, np.searchsorted(periods, frame["period"].to_numpy())] = frame[value].to_numpy(
-        dtype=float
-    )
+    matrix = np.zeros((len(keys), len(strata)))
+    columns = np.searchsorted(strata, frame["stratum"].to_numpy())
+    matrix[codes, columns] = frame[value].to_numpy(dtype=float)
     return matrix, pd.Index(keys)
+
+
+BLOCK = 2_000_000  # entries of q computed at once, to bound memory on large offices
 
 
 def _moments(
     unit_margins: pd.DataFrame, other_margins: pd.DataFrame, unit: str, other: str
 ) -> pd.DataFrame:
-    """S2 and S3 of q_j for every unit, from per-office Gram tensors of the others' shares."""
-    periods = np.unique(
-        np.concatenate([unit_margins["period"].to_numpy(), other_margins["period"].to_numpy()])
-    )
+    """S2 and S3 of q_j for every unit: q = W share', W the unit's weights over strata and
+    share the others' shares of the office in each stratum."""
+    with blas.one_thread():
+        return _office_moments(unit_margins, other_margins, unit, other)
+
+
+def _office_moments(
+    unit_margins: pd.DataFrame, other_margins: pd.DataFrame, unit: str, other: str
+) -> pd.DataFrame:
     theirs_by_office = dict(iter(other_margins.groupby("office_id", sort=False)))
     out = []
     for office, own in unit_margins.groupby("office_id", sort=False):
-        share, _ = _dense(theirs_by_office[office], other, "share", periods)
-        gram = share.T @ share
-        cube = np.einsum("jt,js,ju->tsu", share, share, share, optimize=True)
-        weights, units = _dense(own, unit, "n_u", periods)
+        theirs = theirs_by_office[office]
+        strata = np.unique(theirs["stratum"].to_numpy())
+        share, _ = _dense(theirs, other, "share", strata)
+        weights, units = _dense(own, unit, "n_u", strata)
         w = weights / weights.sum(axis=1, keepdims=True)
-        s2 = np.einsum("it,ts,is->i", w, gram, w, optimize=True)
-        s3 = np.einsum("it,is,iu,tsu->i", w, w, w, cube, optimize=True)
+        s2, s3 = np.empty(len(units)), np.empty(len(units))
+        step = max(1, BLOCK // max(1, len(share)))
+        for first in range(0, len(units), step):
+            q = w[first : first + step] @ share.T
+            s2[first : first + step] = (q * q).sum(axis=1)
+            s3[first : first + step] = (q * q * q).sum(axis=1)
         out.append(pd.DataFrame({"office_id": office, unit: units, "s2": s2, "s3": s3}))
     if not out:
         return pd.DataFrame(columns=["office_id", unit, "s2", "s3"])
     return pd.concat(out, ignore_index=True)
+
+
+def _strata_frame(prep: Prepared, settings: Settings, party: str) -> pd.DataFrame:
+    """The party's declarations (n_u) and share of the office (share) in each stratum."""
+    counts = strata(prep, settings.exposure)
+
+    def build() -> pd.DataFrame:
+        own = counts.officer if party == "officer_id" else counts.declarant
+        frame = own.rename(columns={"s_i": "n_u", "s_j": "n_u"})
+        office = frame.merge(counts.office, on=STRATUM_KEYS, how="left")["s_t"].to_numpy()
+        return frame.assign(share=frame["n_u"].to_numpy() / office)
+
+    return prep.computed(f"shares_{party}_{settings.exposure}", build)
 
 
 CODE_SPAN = 1 << 32  # more than any number of distinct officers or declarants
@@ -119,14 +145,8 @@ def _caseloads(prep: Prepared, unit: str, other: str) -> pd.DataFrame:
 def concentration(prep: Prepared, settings: Settings, unit: str) -> pd.DataFrame:
     """declarant_concentration (unit officer_id) or officer_concentration (unit declarant_id)."""
     other = "declarant_id" if unit == "officer_id" else "officer_id"
-    officer_m, declarant_m, office_m = (prep.fetch(m) for m in margins(prep))
-    unit_m = officer_m if unit == "officer_id" else declarant_m
-    other_m = declarant_m if unit == "officer_id" else officer_m
-    unit_m = unit_m.rename(columns={"n_i": "n_u", "n_j": "n_u"})
-    other_m = other_m.rename(columns={"n_i": "n_o", "n_j": "n_o"}).merge(
-        office_m, on=["office_id", "period"]
-    )
-    other_m["share"] = other_m["n_o"] / other_m["n_t"]
+    unit_m = _strata_frame(prep, settings, unit)
+    other_m = _strata_frame(prep, settings, other)
     f = _caseloads(prep, unit, other).merge(
         _moments(unit_m, other_m, unit, other), on=["office_id", unit]
     )

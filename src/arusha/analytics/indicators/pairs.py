@@ -8,6 +8,7 @@ cleared faster.
 
 from __future__ import annotations
 
+import hashlib
 from typing import NamedTuple
 
 import ibis.expr.types as ir
@@ -31,13 +32,15 @@ from arusha.analytics.indicators.base import (
     v_where,
     with_q,
 )
-from arusha.analytics.prepare import (
-    NO_OFFICER,
-    RELEASE_SCALE,
-    Prepared,
-    outcome_sums,
-    total,
+from arusha.analytics.indicators.exposure import (
+    CELL_KEYS,
+    SCALE,
+    Cells,
+    every_quarter,
+    expected,
+    set_aside,
 )
+from arusha.analytics.prepare import NO_OFFICER, RELEASE_SCALE, Prepared, outcome_sums, total
 
 PAIR_EXCESS = register(
     IndicatorInfo(
@@ -45,14 +48,18 @@ PAIR_EXCESS = register(
         entities=("pair",),
         title="Officer-declarant pairing above random assignment",
         formula=(
-            "In each office and quarter, E_ij = n_i. x n_.j / n_.. (officer i's and declarant j's "
-            "declarations, office total). p = P(X >= O_ij | X >= k), X ~ Poisson(E_ij), k the "
-            "minimum pair count; Benjamini-Hochberg across every (office, quarter, pair) tested. "
-            "The pair's row shows its most significant quarter."
+            "In each office and quarter, E_ij = sum over the weeks w of the quarter of "
+            "n_i(w) x n_j(w) / n(w) (officer i's and declarant j's declarations at the office that "
+            "week, office total): weeks where either was absent add nothing. p = P(X >= O_ij | "
+            "X >= k), X ~ Poisson(E_ij), k the minimum pair count; Benjamini-Hochberg across "
+            "every (office, quarter, pair) tested. Then the declarants of the flagged cells are "
+            "set aside in that office and quarter and every other pair is tested again against "
+            "the remaining declarations. The pair's row shows its most significant quarter."
         ),
         minimum="officer >= 20 and declarant >= 10 declarations in the office and quarter; "
         "pair >= 5",
-        source="Chalendard, Fernandes, Raballand, Rijkers, Corruption in Customs, QJE 2023",
+        source="Chalendard, Fernandes, Raballand, Rijkers, Corruption in Customs, QJE 2023 "
+        "(pairings tested against random assignment within blocks of office and time)",
     )
 )
 SIGNATURE = register(
@@ -66,7 +73,7 @@ SIGNATURE = register(
             "yellow or red (binomial, upper), offences found among inspected (binomial, lower), "
             "release time by channel (z of mean log(1 + hours), lower), share of yellow or red "
             "downgraded (binomial, upper); mid-p values turned into z-scores and combined with the "
-            "pooled pair excess (z of P(X >= O | X >= k), X ~ Poisson(sum over quarters of E_ij)) "
+            "pooled pair excess (z of P(X >= O | X >= k), X ~ Poisson(sum over weeks of E_ij)) "
             "by Stouffer: Z = (z_excess + sum z_c) / sqrt(1 + number of components). "
             "Benjamini-Hochberg across pairs."
         ),
@@ -76,7 +83,7 @@ SIGNATURE = register(
     )
 )
 CHANNELS = ("green", "yellow", "red")
-EXPECTED_SCALE = 1_000_000_000
+EXPECTED_SCALE = SCALE
 
 
 class Component(NamedTuple):
@@ -112,6 +119,92 @@ def margins(prep: Prepared) -> tuple[ir.Table, ir.Table, ir.Table]:
     return officer, declarant, office
 
 
+STRATUM_WORDS = {"day": "days", "week": "weeks", "quarter": "quarters"}
+PAIR_KEYS = ["office_id", "officer_id", "declarant_id"]
+
+
+def _tested(prep: Prepared, settings: Settings) -> pd.DataFrame:
+    """The (office, quarter, officer, declarant) cells that reach the minimum counts."""
+
+    def build() -> ir.Table:
+        officer, declarant, office = margins(prep)
+        c = _officer_cells(prep)
+        joined = (
+            c.filter(c.n >= settings.pair_min_count)
+            .select(*CELL_KEYS, "n")
+            .inner_join(officer, ["office_id", "period", "officer_id"])
+            .inner_join(declarant, ["office_id", "period", "declarant_id"])
+            .inner_join(office, ["office_id", "period"])
+        )
+        return joined.filter(
+            (joined.n_i >= settings.pair_min_officer)
+            & (joined.n_j >= settings.pair_min_declarant)
+            & (joined.officers >= 2)
+        )
+
+    return prep.fetched(f"tested_{_name(settings)}", build)
+
+
+def _with_expected(tested: pd.DataFrame, units: np.ndarray, exposed: np.ndarray) -> pd.DataFrame:
+    """Tested cells with their expected count; a cell without exposure is not tested."""
+    frame = tested.assign(expected_units=units)
+    return frame[exposed].reset_index(drop=True)
+
+
+def _name(settings: Settings) -> str:
+    """A suffix for the intermediate tables that depend on the settings."""
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:12]
+
+
+def _test(frame: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    frame["p_value"] = stats.poisson_excess_p(
+        frame["n"], frame["expected"], settings.pair_min_count
+    )
+    frame["q_value"] = stats.bh_qvalues(frame["p_value"].to_numpy())
+    frame["flagged"] = frame["q_value"] <= settings.alpha
+    return frame
+
+
+def excess_cells(prep: Prepared, settings: Settings) -> pd.DataFrame:
+    """Cells flagged by the first test (expected counts against every declaration of the
+    strata), with their expected count (codes, not identifiers)."""
+
+    def build() -> pd.DataFrame:
+        tested = _tested(prep, settings)
+        units, exposed = expected(prep, settings.exposure, Cells.of(tested))
+        frame = _with_expected(tested, units, exposed)
+        frame["expected"] = frame["expected_units"] / EXPECTED_SCALE
+        flagged = _test(frame, settings)
+        return flagged.loc[flagged["flagged"], [*CELL_KEYS, "expected_units"]]
+
+    return prep.computed(f"excess_cells_{_name(settings)}", build)
+
+
+def exposure(prep: Prepared, settings: Settings) -> pd.DataFrame:
+    """Each pair's expected count per quarter, in billionths (see `exposure.expected`), for
+    every pair with enough declarations to be tested for excess or to have a collusion signature
+    (zero-count quarters included, as the signature pools them); in the order of the keys.
+
+    Two passes, so that a colluding pair does not make the others look excessive: its steered
+    declarations swell its officer's count, so that every other officer seems to get more than
+    their share of everyone else's declarations. The declarants of the cells a first test flags
+    are set aside in that office and quarter: there, each pair's expected count comes from the
+    strata without the flows set aside, except its own declarant's (random assignment of the
+    remaining declarations). Elsewhere the first figures stand."""
+
+    def build() -> pd.DataFrame:
+        least = min(settings.pair_min_count, settings.signature_min_count)
+        pooled = pooled_pairs(prep)
+        pairs = prep.fetch(pooled.filter(pooled.n >= least).select(*PAIR_KEYS))
+        cells = every_quarter(prep, settings.exposure, pairs)
+        flows = excess_cells(prep, settings)
+        aside = set_aside(prep, settings.exposure, flows, f"flows_{_name(settings)}")
+        units, exposed = expected(prep, settings.exposure, cells, aside)
+        return cells.frame(units, exposed)
+
+    return prep.computed(f"exposure_{_name(settings)}", build)
+
+
 def pooled_pairs(prep: Prepared) -> ir.Table:
     """Declarations and outcome sums over the whole period, per (office, officer, declarant)."""
     d = prep.decl.filter(prep.decl.officer_id != NO_OFFICER)
@@ -123,39 +216,27 @@ def pooled_pairs(prep: Prepared) -> ir.Table:
 
 def pair_cells(prep: Prepared, settings: Settings) -> pd.DataFrame:
     """Every tested (office, quarter, officer, declarant) cell with its expected count and test."""
-    officer, declarant, office = margins(prep)
-    c = _officer_cells(prep)
-    joined = (
-        c.filter(c.n >= settings.pair_min_count)
-        .select("office_id", "period", "officer_id", "declarant_id", "n")
-        .inner_join(officer, ["office_id", "period", "officer_id"])
-        .inner_join(declarant, ["office_id", "period", "declarant_id"])
-        .inner_join(office, ["office_id", "period"])
-    )
-    tested = joined.filter(
-        (joined.n_i >= settings.pair_min_officer)
-        & (joined.n_j >= settings.pair_min_declarant)
-        & (joined.officers >= 2)
-    )
-    frame = prep.decode(prep.fetch(tested.mutate(expected=tested.n_i * tested.n_j / tested.n_t)))
-    frame["p_value"] = stats.poisson_excess_p(
-        frame["n"], frame["expected"], settings.pair_min_count
-    )
-    frame["q_value"] = stats.bh_qvalues(frame["p_value"].to_numpy())
-    frame["flagged"] = frame["q_value"] <= settings.alpha
+    tested = _tested(prep, settings).merge(exposure(prep, settings), on=CELL_KEYS)
+    frame = prep.decode(tested)
+    frame["expected"] = frame.pop("expected_units") / EXPECTED_SCALE
+    frame = _test(frame, settings)
     periods = frame["period"].to_numpy(dtype=np.int64)
     frame["period"] = (
         pd.Series(periods // 10).astype(str) + "Q" + pd.Series(periods % 10).astype(str)
     )
     # Ties keep the key order of fetch(), so the most significant quarter is the same every run.
-    return frame.sort_values(["q_value", "p_value"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["q_value", "p_value"], kind="stable").reset_index(drop=True)
+    frame.attrs["exposure"] = settings.exposure
+    return frame
 
 
 def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per pair: its most significant quarter, with how many quarters were flagged."""
     if cells.empty:
         return rows(entity_kind=[])
-    keys = ["office_id", "officer_id", "declarant_id"]
+    keys = PAIR_KEYS
+    exposure = cells.attrs.get("exposure", "quarter")
+    where = "" if exposure == "quarter" else f" in the {STRATUM_WORDS[exposure]} both were there"
     tally = cells.groupby(keys).agg(quarters=("n", "size"), flagged_quarters=("flagged", "sum"))
     best = cells.drop_duplicates(keys, keep="first").merge(tally, on=keys)
 
@@ -164,7 +245,7 @@ def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
             v_str(b["officer_id"]), " handled ", v_int(b["n"]), " declarations of ",
             v_str(b["declarant_id"]), " at office ", v_str(b["office_id"]), " in ",
             v_str(b["period"]), ", ", v_num(b["n"] / b["expected"]), " times the ",
-            v_num(b["expected"]), " expected under random assignment",
+            v_num(b["expected"]), " expected under random assignment", where,
         )  # fmt: skip
 
     def detailed(at: np.ndarray) -> Words:
@@ -172,8 +253,9 @@ def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
         return v_join(
             sentence(b), " (the officer handled ", v_int(b["n_i"]), " of the office's ",
             v_int(b["n_t"]), " declarations that quarter, the declarant lodged ", v_int(b["n_j"]),
-            "); flagged in ", v_int(b["flagged_quarters"]), " of ", v_int(b["quarters"]),
-            " quarters tested; ", v_q(b["q_value"]), ".",
+            "); flagged in ",
+            v_int(b["flagged_quarters"]), " of ", v_int(b["quarters"]), " quarters tested; ",
+            v_q(b["q_value"]), ".",
         )  # fmt: skip
 
     short = v_join(sentence(best), "; ", v_q(best["q_value"]), ".")
@@ -213,24 +295,12 @@ def signature_inputs(prep: Prepared, settings: Settings) -> pd.DataFrame:
     officer_totals = officer_totals.rename({f"tot_{col}": col for col in columns})
     declarant_totals = _sums(pooled, ["office_id", "declarant_id"], columns)
     declarant_totals = declarant_totals.rename({f"dtot_{col}": col for col in columns})
-    officer, declarant, office = margins(prep)
-    expected = (
-        pairs.select("office_id", "officer_id", "declarant_id")
-        .inner_join(officer, ["office_id", "officer_id"])
-        .inner_join(declarant, ["office_id", "period", "declarant_id"])
-        .inner_join(office, ["office_id", "period"])
+    joined = pairs.inner_join(officer_totals, ["office_id", "officer_id"]).inner_join(
+        declarant_totals, ["office_id", "declarant_id"]
     )
-    # In whole billionths, so that the sum over quarters is exact whatever order adds it up.
-    per_quarter = (expected.n_i * expected.n_j / expected.n_t * EXPECTED_SCALE).round()
-    expected = expected.group_by(["office_id", "officer_id", "declarant_id"]).aggregate(
-        expected_units=total(per_quarter.cast("int64"))
-    )
-    joined = (
-        pairs.inner_join(officer_totals, ["office_id", "officer_id"])
-        .inner_join(declarant_totals, ["office_id", "declarant_id"])
-        .inner_join(expected, ["office_id", "officer_id", "declarant_id"])
-    )
-    frame = prep.decode(prep.fetch(joined))
+    per_quarter = exposure(prep, settings)
+    pooled_expected = per_quarter.groupby(PAIR_KEYS, as_index=False)["expected_units"].sum()
+    frame = prep.decode(prep.fetch(joined).merge(pooled_expected, on=PAIR_KEYS))
     frame["expected"] = frame.pop("expected_units") / EXPECTED_SCALE
     return frame
 

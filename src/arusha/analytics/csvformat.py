@@ -1,0 +1,220 @@
+"""How a CSV file is written: its encoding, field delimiter and decimal mark, given or detected.
+
+Exports from Latin America and Europe are often Latin-1 or Windows-1252 text, with fields
+separated by semicolons and a decimal comma ("1.234,50"). Each setting can be given; what is not
+given is detected from the start of the file: UTF-8 if the sample is valid UTF-8, else
+Windows-1252 (Latin-1 for the few bytes it leaves undefined); the delimiter among `,` `;` tab and
+`|` that splits the header into the most fields and every sample line into as many; a decimal
+comma when the delimiter is not a comma and numbers in the sample are written with one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from arusha.analytics.errors import SourceError
+
+SAMPLE_BYTES = 1 << 20
+SAMPLE_LINES = 200
+DELIMITERS = (",", ";", "\t", "|")
+DECIMALS = (".", ",")
+AUTO_ENCODINGS = ("cp1252", "latin-1")  # tried in turn when the text is not UTF-8
+DUCKDB_ENCODINGS = ("utf-8",)  # other encodings are converted to UTF-8 first
+CHUNK = 16 << 20
+COMMA_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)$")
+DOT_NUMBER = re.compile(r"^[+-]?\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """What the person said about the file; None means detect it."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise SourceError(
+                    "unknown_encoding",
+                    f"Unknown encoding '{self.encoding}': use utf-8, latin-1 or cp1252.",
+                    value=self.encoding,
+                ) from None
+        if self.delimiter is not None and self.delimiter not in DELIMITERS:
+            raise SourceError(
+                "bad_delimiter",
+                "The delimiter must be a comma, a semicolon, a tab or a vertical bar.",
+                value=self.delimiter,
+            )
+        if self.decimal is not None and self.decimal not in DECIMALS:
+            raise SourceError(
+                "bad_decimal", "The decimal mark must be '.' or ','.", value=self.decimal
+            )
+
+    def filled(self, other: CsvFormat) -> CsvFormat:
+        """This format, with what it leaves open taken from `other`."""
+        return CsvFormat(
+            encoding=self.encoding or other.encoding,
+            delimiter=self.delimiter or other.delimiter,
+            decimal=self.decimal or other.decimal,
+        )
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The settings the file is read with, and its header."""
+
+    encoding: str
+    delimiter: str
+    decimal: str
+    header: tuple[str, ...]
+    encoding_given: bool = False
+
+
+def delimiter_option(value: str) -> str:
+    """A delimiter as people type it on a command line ("tab", "\\t", ";")."""
+    return "\t" if value.lower() in ("tab", "\\t") else value
+
+
+def detect(path: Path, wanted: CsvFormat, numeric: Iterable[str] = ()) -> Dialect:
+    """Resolve every setting of `wanted` left open, from the first lines of the file.
+
+    `numeric` names the source columns that hold numbers (for the decimal mark)."""
+    sample = _sample(path)
+    if not sample.strip():
+        raise SourceError("empty_file", "The file is empty: it has no header line.")
+    encoding = wanted.encoding or _encoding(sample)
+    text = _decode(sample, encoding)
+    lines = text.lstrip("\ufeff").splitlines()[:SAMPLE_LINES]
+    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the sample may end inside the last line
+    delimiter = wanted.delimiter or _delimiter(lines)
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    header = tuple(h.strip() for h in rows[0]) if rows else ()
+    _check_header(header)
+    decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
+    return Dialect(encoding, delimiter, decimal, header, wanted.encoding is not None)
+
+
+def _open(path: Path) -> BinaryIO:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def _sample(path: Path) -> bytes:
+    try:
+        with _open(path) as f:
+            return f.read(SAMPLE_BYTES)
+    except (OSError, EOFError) as exc:  # a damaged compressed file
+        raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
+
+
+def _encoding(sample: bytes) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(sample, final=len(sample) < SAMPLE_BYTES)  # a cut character is fine
+    except UnicodeDecodeError:
+        return next_encoding("utf-8") or "latin-1"
+    return "utf-8"
+
+
+def next_encoding(encoding: str) -> str | None:
+    """The encoding to try when detected `encoding` fails further into the file."""
+    order = ("utf-8", *AUTO_ENCODINGS)
+    position = order.index(encoding) if encoding in order else len(order) - 1
+    return order[position + 1] if position + 1 < len(order) else None
+
+
+def _decode(sample: bytes, encoding: str) -> str:
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(sample)
+    except UnicodeDecodeError:
+        # Enough to split the header; the full read names the row (and column) at fault.
+        return sample.decode("latin-1")
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """The data row (the header is row 0) holding byte `position`."""
+    return data.count(b"\n", 0, position)
+
+
+def encoding_error(encoding: str, row: int) -> SourceError:
+    return SourceError(
+        "encoding",
+        f"Row {row} is not valid {encoding} text: give the file's encoding "
+        "(for example latin-1 or cp1252).",
+        row=row,
+        value=encoding,
+    )
+
+
+def _delimiter(lines: list[str]) -> str:
+    def score(delimiter: str) -> tuple[int, int]:
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        width = len(rows[0]) if rows else 0
+        steady = all(len(r) == width for r in rows[1:] if r)
+        return (int(steady and width > 1), width)
+
+    return max(DELIMITERS, key=score)  # ties go to the earlier, more common delimiter
+
+
+def _check_header(header: tuple[str, ...]) -> None:
+    seen: set[str] = set()
+    for position, name in enumerate(header, start=1):
+        if name in seen:
+            raise SourceError(
+                "duplicate_header",
+                f"Column '{name}' appears twice in the header: give each column its own name.",
+                column=name,
+            )
+        if not name:
+            raise SourceError(
+                "blank_header",
+                f"Column {position} of the header has no name.",
+                value=str(position),
+            )
+        seen.add(name)
+
+
+def _decimal(
+    delimiter: str, header: tuple[str, ...], rows: list[list[str]], numeric: set[str]
+) -> str:
+    if delimiter == ",":
+        return "."
+    positions = [i for i, name in enumerate(header) if name in numeric]
+    values = [r[i].strip() for r in rows for i in positions if i < len(r)]
+    commas = sum(bool(COMMA_NUMBER.match(v)) for v in values)
+    dots = sum(bool(DOT_NUMBER.match(v)) for v in values)
+    return "," if commas > dots else "."
+
+
+def to_utf8(path: Path, encoding: str, target: Path) -> Path:
+    """Copy a text file in `encoding` to UTF-8 (the engine reads UTF-8 only); a byte the
+    encoding does not define raises SourceError naming its row."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
+    with _open(path) as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            try:
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
+            lines += chunk.count(b"\n")
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return target
+
+
+def with_encoding(dialect: Dialect, encoding: str) -> Dialect:
+    return replace(dialect, encoding=encoding)
