@@ -141,3 +141,54 @@ def test_every_kind_of_validation_problem_has_a_label_word_for_word_the_librarys
         with translation.override(language):
             translated = [wording.problem_kind(kind) for kind in PROBLEM_KINDS]
         assert all(t != PROBLEM_KINDS[k] for t, k in zip(translated, PROBLEM_KINDS, strict=True))
+
+
+def _library_details() -> set[str]:
+    """Every `detail` key the library can give a validation problem."""
+    import ibis
+
+    from arusha.analytics import schema
+    from arusha.analytics.engine import ROW
+    from arusha.analytics.load import stage
+    from arusha.analytics.mapping import IDENTITY, parse_mapping
+    from arusha.analytics.validation import REJECTS, UNREADABLE_ROW
+
+    text = ibis.table({ROW: "int64", **dict.fromkeys(schema.NAMES, "string")}, name="t")
+    dated = parse_mapping("columns:\n  lodged_at: {column: lodged_at, format: '%d/%m/%Y'}")
+    details = {c.detail for m in (IDENTITY, dated) for c in stage(text, m, text_source=True).checks}
+    details |= {c.detail for c in stage(text, IDENTITY, decimal=",").checks}
+    details |= {detail for _kind, detail, _message in [*REJECTS.values(), UNREADABLE_ROW]}
+    return details | {"required", "mapping_absent", "no_rows", "repeats", "no_item_1", "differs"}
+
+
+def test_every_detail_of_a_validation_problem_has_a_sentence() -> None:
+    details = _library_details()
+    assert {"not_number_comma", "not_date_format", "unclosed_quote", "not_utf8"} <= details
+    assert details == set(wording.DETAILS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_detail_and_reading_error_is_translated(language: str) -> None:
+    labels = [*wording.DETAILS.values(), *wording.SOURCE_ERRORS.values(), wording.UNREADABLE]
+    with translation.override("en"):
+        english = [str(label) for label in labels]
+    with translation.override(language):
+        translated = [str(label) for label in labels]
+    assert [e for e, t in zip(english, translated, strict=True) if e == t] == []
+
+
+def test_a_problem_stored_before_details_existed_shows_its_english_message() -> None:
+    old = {
+        "column": "customs_value",
+        "kind": "unparsable",
+        "message": "customs_value is not a number",
+    }
+    assert wording.problem_detail(old) == "customs_value is not a number"
+
+
+def test_a_detail_is_worded_with_its_column_and_the_files_own_column() -> None:
+    problem = {"column": "customs_value", "detail": "not_number", "params": {"source": "cif.value"}}
+    with translation.override("en"):
+        assert wording.problem_detail(problem) == (
+            "customs_value is not a number (column cif.value of the file)."
+        )

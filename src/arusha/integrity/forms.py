@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.core.models import Organisation
 from arusha.integrity.models import AnalysisRun
 
@@ -26,6 +27,33 @@ class UploadForm(forms.Form):
     mapping = forms.ChoiceField(
         label=_("Layout of the file"), choices=AnalysisRun.MappingName.choices, required=False
     )
+    # CSV settings: detected from the file unless chosen (exports from Latin America and Europe
+    # are often Latin-1 text with semicolons and decimal commas).
+    encoding = forms.ChoiceField(
+        label=_("Text encoding (CSV)"),
+        choices=[
+            ("", _("Detect (UTF-8, else Latin-1 / Windows-1252)")),
+            ("utf-8", _("UTF-8")),
+            ("cp1252", _("Latin-1 / Windows-1252")),
+        ],
+        required=False,
+    )
+    delimiter = forms.ChoiceField(
+        label=_("Field delimiter (CSV)"),
+        choices=[
+            ("", _("Detect")),
+            (",", _("Comma ,")),
+            (";", _("Semicolon ;")),
+            ("tab", _("Tab")),
+            ("|", _("Vertical bar |")),
+        ],
+        required=False,
+    )
+    decimal = forms.ChoiceField(
+        label=_("Decimal mark (CSV)"),
+        choices=[("", _("Detect")), (".", _("Point: 1234.50")), (",", _("Comma: 1234,50"))],
+        required=False,
+    )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,3 +66,13 @@ class UploadForm(forms.Form):
                 _("The file is larger than 50 MB: analyse it with the command line instead.")
             )
         return upload
+
+    def csv_format(self) -> CsvFormat:
+        """The CSV settings chosen; what is left on "Detect" is detected from the file."""
+        data = self.cleaned_data
+        delimiter = data.get("delimiter") or None
+        return CsvFormat(
+            encoding=data.get("encoding") or None,
+            delimiter=delimiter_option(delimiter) if delimiter else None,
+            decimal=data.get("decimal") or None,
+        )

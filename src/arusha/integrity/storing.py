@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
-from arusha.analytics import IntegrityResult, run_integrity, validate
+from arusha.analytics import IntegrityResult, ValidationFailed, run_integrity
+from arusha.analytics.csvformat import CsvFormat
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 
@@ -54,8 +55,10 @@ def analyse_file(
     source_name: str,
     mapping: str = "",
     is_demo: bool = False,
+    csv_format: CsvFormat | None = None,
 ) -> AnalysisRun:
-    """Validate, then analyse, the file; a run that fails validation keeps only its report."""
+    """Validate, then analyse, the file (a CSV file is read once for both); a run that fails
+    validation keeps only its report."""
     run = AnalysisRun(
         organisation=organisation,
         uploaded_by=user,
@@ -63,14 +66,14 @@ def analyse_file(
         mapping=mapping,
         is_demo=is_demo,
     )
-    report = validate(path, mapping or None)
-    run.rows = report.rows
-    if not report.ok:
+    try:
+        result = run_integrity(path, mapping or None, csv_format=csv_format)
+    except ValidationFailed as failed:
+        run.rows = failed.report.rows
         run.status = AnalysisRun.Status.FAILED_VALIDATION
-        run.problems = _jsonable(report.to_dict()["problems"])
+        run.problems = _jsonable(failed.report.to_dict()["problems"])
         run.save()
         return run
-    result = run_integrity(path, mapping or None)
     return store_result(run, result)
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from arusha.analytics import AnalyticsError
+from arusha.analytics.csvformat import CsvFormat
 from arusha.core import audit
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
@@ -22,7 +23,7 @@ from arusha.integrity.charts import contribution_chart, mix_chart, observed_char
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file
-from arusha.integrity.wording import KINDS, NOTICE
+from arusha.integrity.wording import KINDS, NOTICE, source_error
 
 PAGE_ROWS = 200
 
@@ -50,9 +51,10 @@ def run_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, organisations=administrations)
     if request.method == "POST" and form.is_valid():
         try:
-            run = _analyse_upload(user, form.cleaned_data)
+            run = _analyse_upload(user, form.cleaned_data, form.csv_format())
         except AnalyticsError as exc:
-            form.add_error("file", _("The file could not be read: %(error)s") % {"error": exc})
+            # Worded from the error's kind, row and column: never the engine's text or a path.
+            form.add_error("file", source_error(exc))
         else:
             if run.is_done:
                 messages.success(request, _("The file was analysed."))
@@ -60,7 +62,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "integrity/run_upload.html", {"form": form})
 
 
-def _analyse_upload(user: User, data: dict[str, object]) -> AnalysisRun:
+def _analyse_upload(user: User, data: dict[str, object], csv_format: CsvFormat) -> AnalysisRun:
     upload = data["file"]
     name = PurePath(upload.name).name  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
@@ -74,6 +76,7 @@ def _analyse_upload(user: User, data: dict[str, object]) -> AnalysisRun:
             user=user,
             source_name=name,
             mapping=str(data.get("mapping") or ""),
+            csv_format=csv_format,
         )
     audit.record(user, "integrity.run_created", run, organisation=run.organisation)
     return run

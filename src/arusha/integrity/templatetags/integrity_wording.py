@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from arusha.integrity import wording
@@ -25,3 +27,15 @@ def kind_label(kind: str) -> str:
 def problem_kind(kind: str) -> str:
     """`{{ problem.kind|problem_kind }}`: a kind of validation problem, translated."""
     return wording.problem_kind(kind)
+
+
+@register.filter
+def problem_detail(problem: dict[str, Any]) -> str:
+    """`{{ problem|problem_detail }}`: what is wrong, in the active language."""
+    return wording.problem_detail(problem)
+
+
+@register.filter
+def has_detail(problem: dict[str, Any]) -> bool:
+    """Whether the problem's details can be worded in the active language (else English)."""
+    return str(problem.get("detail") or "") in wording.DETAILS

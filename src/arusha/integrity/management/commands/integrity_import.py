@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from arusha.analytics import AnalyticsError, Problem
+from arusha.analytics.cli import CSV_HELP
+from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.core import audit
 from arusha.core.access import is_code
 from arusha.core.models import Organisation, Role, User
@@ -21,6 +23,8 @@ class Command(BaseCommand):
         "Check and analyse a declarations file (CSV or Parquet) and store the run for an "
         "administration's integrity officers, like an upload but with no size limit. A file with "
         "problems is not analysed: its validation report is printed and the command fails. "
+        "A CSV file's encoding, delimiter and decimal mark are detected unless given "
+        "(--encoding latin-1 --delimiter ';' --decimal ','). "
         "Example: arusha manage integrity_import declarations.parquet --organisation SENAE "
         "--mapping kcs --user integrity"
     )
@@ -41,6 +45,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="the integrity officer the run is recorded as uploaded by (username)"
         )
+        for option, text in CSV_HELP.items():
+            parser.add_argument(f"--{option}", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -55,9 +61,12 @@ class Command(BaseCommand):
                 user=user,
                 source_name=path.name,
                 mapping=options["mapping"],
+                csv_format=_csv_format(options),
             )
         except AnalyticsError as exc:
-            raise CommandError(f"The file could not be read: {exc}") from exc
+            # The library's own English message: it names the row and column, never the
+            # engine's text, a query or a temporary path.
+            raise CommandError(f"The file could not be read: {exc}") from None
         audit.record(
             user,
             "integrity.run_created",
@@ -72,6 +81,15 @@ class Command(BaseCommand):
                 f"(failed run {run.code})."
             )
         self.stdout.write(self.style.SUCCESS(_done(run)))
+
+
+def _csv_format(options: dict[str, Any]) -> CsvFormat:
+    delimiter = options.get("delimiter")
+    return CsvFormat(
+        encoding=options.get("encoding"),
+        delimiter=delimiter_option(delimiter) if delimiter else None,
+        decimal=options.get("decimal"),
+    )
 
 
 def _organisation(value: str) -> Organisation:
