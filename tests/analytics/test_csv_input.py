@@ -277,3 +277,24 @@ def test_row_numbers_are_the_files_own_on_a_file_read_in_parallel(tmp_path: Path
         (problem,) = [p for p in report.problems if (p.column, p.kind) == ("item_no", "unparsable")]
         assert problem.count == len(planted)
         assert problem.rows[:4] == planted
+
+
+def test_a_valid_file_is_read_once_the_fast_way_and_a_faulty_one_again_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbering rows as they are scanned costs about three times the read; only a report of
+    problems needs the file's own numbers, so only a file with problems is read a second time."""
+    reads: list[bool] = []
+    open_csv = Engine.open_csv
+
+    def counted(self: Engine, *args: object, numbered: bool = False, **kw: object) -> object:
+        reads.append(numbered)
+        return open_csv(self, *args, numbered=numbered, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "open_csv", counted)
+    assert validate(write(tmp_path / "good.csv", ROWS)).ok
+    assert reads == [False]
+    reads.clear()
+    report = validate(write(tmp_path / "bad.csv", [*ROWS, "D4,1,2024-01-06,OF01,DCL2,IMP2,85,1"]))
+    assert [(p.column, p.rows) for p in report.problems] == [("hs_code", (4,))]
+    assert reads == [False, True]

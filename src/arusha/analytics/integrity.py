@@ -73,8 +73,26 @@ def _engine(engine: Engine | None) -> Iterator[Engine]:
 NUMERIC_KINDS = ("int", "money", "number", "percent")
 
 
-def _staged(
+def _validated(
     engine: Engine, source: Source, mapping: MappingRef, csv_format: CsvFormat | None
+) -> tuple[Staged, ValidationReport]:
+    """The staged source and its validation report. A CSV file first read the fast way, whose row
+    numbers need not be the file's, is read again exactly when there are problems to report."""
+    staged = _staged(engine, source, mapping, csv_format)
+    report = validate_staged(engine, staged)
+    if not report.ok and not staged.exact_rows:
+        staged = _staged(engine, source, mapping, csv_format, exact=True)
+        report = validate_staged(engine, staged)
+    return staged, report
+
+
+def _staged(
+    engine: Engine,
+    source: Source,
+    mapping: MappingRef,
+    csv_format: CsvFormat | None,
+    *,
+    exact: bool = False,
 ) -> Staged:
     ref = _mapping(mapping)
     if not is_text(source):
@@ -85,10 +103,10 @@ def _staged(
     if not engine.is_duckdb:
         raw = engine.read(path, dialect)
         return stage(raw, ref, text_source=True, decimal=dialect.decimal)
-    return _read_once(engine, path, dialect, ref)
+    return _read_once(engine, path, dialect, ref, exact)
 
 
-def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping) -> Staged:
+def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool) -> Staged:
     """Read the CSV file once into a typed temporary Parquet file that validation and every pass
     then read.
 
@@ -96,12 +114,13 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping) -> St
     where it sets any row aside (a value it cannot type, a row that does not fit the header) is
     read again all as text, so that validation names every problem in its own terms; and when
     the encoding was detected and a row further into the file is not valid in it, the file is
-    read again in the next likely encoding (UTF-8, then Windows-1252, then Latin-1)."""
-    staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref))
+    read again in the next likely encoding (UTF-8, then Windows-1252, then Latin-1). Every read
+    after the first, and any read that is `exact`, numbers rows exactly (see Engine.open_csv)."""
+    staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref), exact)
     if staged.missing or not staged.rejected:
         return staged
     while True:
-        staged = _read_table(engine, path, dialect, ref, {})
+        staged = _read_table(engine, path, dialect, ref, {}, True)
         retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
         encoding = ("INVALID ENCODING", "INVALID UNICODE")
         if not (retry and any(r.kind in encoding for r in staged.rejected)):
@@ -110,14 +129,20 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping) -> St
 
 
 def _read_table(
-    engine: Engine, path: Path, dialect: Dialect, ref: Mapping, types: dict[str, str]
+    engine: Engine,
+    path: Path,
+    dialect: Dialect,
+    ref: Mapping,
+    types: dict[str, str],
+    exact: bool,
 ) -> Staged:
-    raw = engine.open_csv(path, dialect, types)
+    raw = engine.open_csv(path, dialect, types, numbered=exact)
     staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, once=True)
     if staged.missing:
         return staged
     staged.wide = engine.store_rows("wide", staged.wide)
     staged.stored = True
+    staged.exact_rows = exact
     staged.rejected = engine.csv_rejects()
     return staged
 
@@ -152,7 +177,7 @@ def validate(
     `csv_format` gives a CSV file's encoding, delimiter or decimal mark; what it leaves open
     (all of it by default) is detected."""
     with _engine(engine) as active:
-        return validate_staged(active, _staged(active, source, mapping, csv_format))
+        return _validated(active, source, mapping, csv_format)[1]
 
 
 def read_canonical(
@@ -164,8 +189,7 @@ def read_canonical(
 ) -> pa.Table:
     """Validate `source` and return it in the canonical schema (raises ValidationFailed)."""
     with _engine(engine) as active:
-        staged = _staged(active, source, mapping, csv_format)
-        report = validate_staged(active, staged)
+        staged, report = _validated(active, source, mapping, csv_format)
         if not report.ok:
             raise ValidationFailed(report)
         return staged.canonical.order_by(ROW).drop(ROW).to_pyarrow()
@@ -215,8 +239,7 @@ def run_integrity(
     steps = _Steps(progress, 7)
     with _engine(engine) as active:
         steps.next("Reading and validating the data")
-        staged = _staged(active, source, mapping, csv_format)
-        report = validate_staged(active, staged)
+        staged, report = _validated(active, source, mapping, csv_format)
         if not report.ok:
             raise ValidationFailed(report)
         steps.next("Coding identifiers and counting declarations per office, quarter and pair")

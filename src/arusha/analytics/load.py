@@ -83,6 +83,9 @@ class Staged:
     checks: list[Check] = field(default_factory=list)
     rejected: list[Reject] = field(default_factory=list)  # CSV rows that do not fit the header
     stored: bool = False  # `wide` is a stored table (a CSV file read once), not a query
+    # Row numbers are the file's own; not so for a CSV copy numbered by its position
+    # (Engine.store_rows), which the analysis may use but a validation report may not.
+    exact_rows: bool = True
 
     @property
     def canonical(self) -> ir.Table:
@@ -107,7 +110,8 @@ def stage(
     trim: Trim = text_source
     if once and text_source:
         raw, trim = _padded_rows(raw, mapping)
-    columns: dict[str, ir.Value] = {ROW: raw[ROW]}
+    # A CSV file read once is numbered when stored (Engine.store_rows); every other source now.
+    columns: dict[str, ir.Value] = {ROW: raw[ROW]} if ROW in raw.columns else {}
     staged = Staged(wide=raw, present=frozenset())
     present: set[str] = set()
     for col in schema.COLUMNS:
