@@ -13,6 +13,9 @@ import pandas as pd
 
 ENTITY_KEY = ["entity_kind", "entity_id", "office_id"]
 CAP = 10.0
+# The main reason: the explanation of the largest contribution, its indicator, and the
+# explanation's structured form.
+TOP = ["top_reason", "top_indicator", "top_wording"]
 
 
 def contributions(indicators: pd.DataFrame) -> np.ndarray:
@@ -26,7 +29,7 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: score, rank within its kind, flags, and each indicator's contribution."""
     columns = [*ENTITY_KEY, "score", "rank", "flags", "indicators"]
     if indicators.empty:
-        return pd.DataFrame(columns=[*columns, "top_reason", "top_indicator"])
+        return pd.DataFrame(columns=[*columns, *TOP])
     f = indicators.reset_index(drop=True)
     key = f["entity_kind"] + "\x1f" + f["entity_id"] + "\x1f" + f["office_id"]
     codes, uniques = pd.factorize(key)
@@ -54,10 +57,11 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     leads = np.nan_to_num(contribution[best]) > 0
     out["top_reason"] = np.where(leads, f["explanation"].to_numpy()[best], "")
     out["top_indicator"] = np.where(leads, f["indicator"].to_numpy()[best], "")
+    out["top_wording"] = np.where(leads, f["wording"].to_numpy()[best], "[]")
     out = out.sort_values(
         ["entity_kind", "score", "entity_id", "office_id"],
         ascending=[True, False, True, True],
         kind="stable",
     )
     out["rank"] = out.groupby("entity_kind").cumcount() + 1
-    return out[[*columns, *names, "top_reason", "top_indicator"]].reset_index(drop=True)
+    return out[[*columns, *names, *TOP]].reset_index(drop=True)

@@ -60,6 +60,8 @@ class EntityScore(models.Model):
     flags = models.PositiveIntegerField(default=0)
     top_reason = models.TextField(blank=True)
     top_indicator = models.CharField(max_length=50, blank=True)  # whose explanation top_reason is
+    # top_reason's structured form (see IndicatorValue.wording); empty in runs stored before it.
+    top_wording = models.JSONField(default=list, blank=True)
     contributions = models.JSONField(default=dict)
 
     class Meta:
@@ -84,7 +86,10 @@ class IndicatorValue(models.Model):
     p_value = models.FloatField(null=True)
     q_value = models.FloatField(null=True)
     flagged = models.BooleanField(default=False)
-    explanation = models.TextField(blank=True)
+    explanation = models.TextField(blank=True)  # the library's English
+    # The explanation's parts, [{"key": ..., "params": {...}}], worded in the reader's language by
+    # wording.explanation; empty in runs stored before it, which show the English.
+    wording = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["q_value", "indicator"]

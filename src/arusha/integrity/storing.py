@@ -24,6 +24,7 @@ BASE_COLUMNS = {
     "indicators",
     "top_reason",
     "top_indicator",
+    "top_wording",
 }
 
 
@@ -119,6 +120,7 @@ def _entities(run: AnalysisRun, result: IntegrityResult) -> list[EntityScore]:
                 flags=int(row.get("flags") or 0),
                 top_reason=str(row.get("top_reason") or ""),
                 top_indicator=str(row.get("top_indicator") or ""),
+                top_wording=_parts(row.get("top_wording")),
                 contributions=contributions,
             )
         )
@@ -140,9 +142,18 @@ def _indicators(run: AnalysisRun, result: IntegrityResult) -> list[IndicatorValu
             q_value=_number(row["q_value"]),
             flagged=bool(row["flagged"]),
             explanation=str(row.get("explanation") or ""),
+            wording=_parts(row.get("wording")),
         )
         for row in result.indicators.to_dict("records")
     ]
+
+
+def _parts(wording: object) -> list[Any]:
+    """An explanation's structured form, from the library's JSON text."""
+    if not isinstance(wording, str) or not wording:
+        return []
+    parts = json.loads(wording)
+    return parts if isinstance(parts, list) else []
 
 
 def _pair_cells(run: AnalysisRun, result: IntegrityResult) -> list[PairCell]:

@@ -23,7 +23,7 @@ from arusha.integrity.charts import contribution_chart, mix_chart, observed_char
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file
-from arusha.integrity.wording import KINDS, NOTICE, source_error
+from arusha.integrity.wording import KINDS, NOTICE, explanation, has_wording, source_error
 
 PAGE_ROWS = 200
 
@@ -104,6 +104,8 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         "office": office,
         "offices": sorted(set(offices)),
         "flagged_only": flagged_only,
+        # Runs stored before explanations had a structured form show their English.
+        "english_reasons": run.entities.exclude(top_reason="").filter(top_wording=[]).exists(),
     }
     return render(request, "integrity/run_detail.html", context)
 
@@ -181,9 +183,10 @@ def run_export(request: HttpRequest, code: str) -> HttpResponse:
     ]
     writer = csv.writer(response)
     writer.writerow(fields)
-    for row in run.indicators.order_by("entity_kind", "entity_id", "indicator").values_list(
-        *fields
-    ):
+    rows = run.indicators.order_by("entity_kind", "entity_id", "indicator")
+    for *row, parts in rows.values_list(*fields, "wording"):
+        if has_wording(parts):  # in the reader's language; older runs keep their English
+            row[-1] = explanation(parts)
         # Identifiers come from an uploaded file: never let one run as a formula.
         writer.writerow(safe_row(row))
     return response

@@ -1,15 +1,19 @@
 """Translatable copies of the library's English wording: its notice, indicator titles, entity
-kinds and kinds of validation problem.
+kinds, kinds of validation problem and the templates of its explanations.
 
 The library stays Django-free, so it cannot translate; tests keep these copies in step with it.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from arusha.analytics.indicators.explanations import PARAMS
 
 # Word for word arusha.analytics.NOTICE in English (a test compares them).
 NOTICE = _(
@@ -165,3 +169,199 @@ def source_error(exc: Exception) -> str:
         return str(UNREADABLE)
     fields = {name: getattr(exc, name, None) for name in ("row", "column", "value")}
     return str(template) % {k: "" if v is None else v for k, v in fields.items()}
+
+
+# Each template of an indicator's explanation, by the library's key, word for word the library's
+# TEMPLATES in English (a test compares them). A sentence is its parts' templates filled in and
+# joined as they are, so a template keeps its leading space or closing "; ".
+EXPLANATIONS: dict[str, Promise] = {
+    "not_computed.priced": _(
+        "Not computed: %(count)s priced lines in unit-value groups large enough to compare, "
+        "below the minimum of %(minimum)s."
+    ),
+    "not_computed.office": _(
+        "Not computed: %(count)s declarations at office %(office)s, below the minimum of "
+        "%(minimum)s."
+    ),
+    "not_computed.high": _(
+        "Not computed: %(count)s yellow or red declarations, below the minimum of %(minimum)s."
+    ),
+    "not_computed.red_inspected": _(
+        "Not computed: %(count)s inspected red-channel declarations, below the minimum of "
+        "%(minimum)s."
+    ),
+    "not_computed.released_red": _(
+        "Not computed: %(count)s released red-channel declarations, below the minimum of "
+        "%(minimum)s."
+    ),
+    "not_computed.released_yellow": _(
+        "Not computed: %(count)s released yellow-channel declarations, below the minimum of "
+        "%(minimum)s."
+    ),
+    "undervaluation.officer": _(
+        "%(entity)s at office %(office)s: %(cleared)s of %(priced)s priced lines (%(rate)s) "
+        "were declared far below the usual value per kg (robust z <= %(threshold)s) and cleared"
+        " without adjustment, against %(peer_rate)s for other officers at the office; %(q)s."
+    ),
+    "undervaluation.declarant": _(
+        "%(entity)s: %(cleared)s of %(priced)s priced lines (%(rate)s) were declared far below "
+        "the usual value per kg (robust z <= %(threshold)s) and cleared without adjustment, "
+        "against %(peer_rate)s for other declarants; %(q)s."
+    ),
+    "undervaluation.office": _(
+        "%(entity)s: %(cleared)s of %(priced)s priced lines (%(rate)s) were declared far below "
+        "the usual value per kg (robust z <= %(threshold)s) and cleared without adjustment, "
+        "against %(peer_rate)s for other offices; %(q)s."
+    ),
+    "benford": _(
+        "%(entity)s: first digits of %(n)s declared values deviate from Benford's law by "
+        "%(mad)s on average (MAD; above %(bound)s is nonconformity, %(expected_mad)s expected "
+        "by chance); digit 1 leads %(lead)s of values against 30 %% expected; %(q)s."
+    ),
+    "pair_excess": _(
+        "%(officer)s handled %(n)s declarations of %(declarant)s at office %(office)s in "
+        "%(period)s, %(ratio)s times the %(expected)s expected under random assignment"
+    ),
+    "exposed.day": _(" in the days both were there"),
+    "exposed.week": _(" in the weeks both were there"),
+    "pair_excess.end": _("; %(q)s."),
+    "pair_excess.detail": _(
+        " (the officer handled %(n_i)s of the office's %(n_t)s declarations that quarter, the "
+        "declarant lodged %(n_j)s); flagged in %(flagged_quarters)s of %(quarters)s quarters "
+        "tested; %(q)s."
+    ),
+    "signature.opening": _(
+        "%(n)s declarations of %(declarant)s handled by %(officer)s at office %(office)s: "
+    ),
+    "signature.risk": _(
+        "%(pair_rate)s yellow or red against %(officer_rate)s for the officer's other "
+        "declarations and %(declarant_rate)s for the declarant's with other officers; "
+    ),
+    "signature.offence": _(
+        "offence found in %(pair_rate)s of inspected against %(officer_rate)s for the officer's"
+        " other declarations and %(declarant_rate)s for the declarant's with other officers; "
+    ),
+    "signature.release": _(
+        "released in %(pair_hours)s h (same channels) against %(officer_hours)s h for the "
+        "officer's other declarations and %(declarant_hours)s h for the declarant's with other "
+        "officers; "
+    ),
+    "signature.downgrade": _(
+        "%(pair_rate)s of yellow or red downgraded against %(officer_rate)s for the officer's "
+        "other declarations and %(declarant_rate)s for the declarant's with other officers; "
+    ),
+    "signature.no_outcomes": _("too few declarations to compare outcomes; "),
+    "signature.closing": _(
+        "pairing %(ratio)s times the %(expected)s expected under random assignment. Combined z "
+        "= %(z)s, %(q)s."
+    ),
+    "signature.short": _(
+        "compared with the officer's other declarations and the declarant's with other "
+        "officers, together with the pairing (%(ratio)s times the %(expected)s expected), "
+        "combined z = %(z)s, %(q)s."
+    ),
+    "declarant_concentration": _(
+        "At office %(office)s, %(share)s of the %(n)s declarations handled by %(entity)s came "
+        "from declarant %(top)s (%(others)s declarants in all); concentration index %(index)s "
+        "against %(expected_index)s expected under random assignment; %(q)s."
+    ),
+    "officer_concentration": _(
+        "At office %(office)s, %(share)s of the %(n)s declarations of %(entity)s went to "
+        "officer %(top)s (%(others)s officers in all); concentration index %(index)s against "
+        "%(expected_index)s expected under random assignment; %(q)s."
+    ),
+    "downgrades.officer": _(
+        "%(entity)s at office %(office)s moved %(k)s of %(n)s yellow or red declarations to a "
+        "lower channel (%(rate)s), against %(peer_rate)s for other officers at office "
+        "%(office)s; %(q)s."
+    ),
+    "red_detection.officer": _(
+        "%(entity)s at office %(office)s found an offence in %(k)s of %(n)s inspected red-"
+        "channel declarations (%(rate)s), against %(peer_rate)s for other officers at office "
+        "%(office)s; %(q)s."
+    ),
+    "fast_release_red.officer": _(
+        "%(entity)s at office %(office)s released %(n)s red-channel declarations in %(hours)s "
+        "hours (geometric mean), against %(peer_hours)s hours for other officers at office "
+        "%(office)s; %(q)s."
+    ),
+    "fast_release_yellow.officer": _(
+        "%(entity)s at office %(office)s released %(n)s yellow-channel declarations in "
+        "%(hours)s hours (geometric mean), against %(peer_hours)s hours for other officers at "
+        "office %(office)s; %(q)s."
+    ),
+    "downgrades.office": _(
+        "Office %(office)s moved %(k)s of %(n)s yellow or red declarations to a lower channel "
+        "(%(rate)s), against %(peer_rate)s for the other offices; %(q)s."
+    ),
+    "red_detection.office": _(
+        "Office %(office)s found an offence in %(k)s of %(n)s inspected red-channel "
+        "declarations (%(rate)s), against %(peer_rate)s for the other offices; %(q)s."
+    ),
+    "fast_release_red.office": _(
+        "Office %(office)s released %(n)s red-channel declarations in %(hours)s hours "
+        "(geometric mean), against %(peer_hours)s hours for the other offices; %(q)s."
+    ),
+    "fast_release_yellow.office": _(
+        "Office %(office)s released %(n)s yellow-channel declarations in %(hours)s hours "
+        "(geometric mean), against %(peer_hours)s hours for the other offices; %(q)s."
+    ),
+}
+NOT_AVAILABLE = _("n/a")
+Q_NOT_COMPUTED = _("q not computed")
+
+
+def has_wording(parts: object) -> bool:
+    """Whether a stored explanation has a structured form this version can word (runs stored
+    before it have none, and show the library's English)."""
+    if not isinstance(parts, list) or not parts:
+        return False
+    return all(isinstance(p, dict) and p.get("key") in EXPLANATIONS for p in parts)
+
+
+def explanation(parts: list[dict[str, Any]]) -> str:
+    """An indicator's explanation in the active language, its numbers written the locale's way."""
+    out = []
+    for part in parts:
+        params = part.get("params") or {}
+        values = {str(name): _value(str(name), value) for name, value in params.items()}
+        out.append(str(EXPLANATIONS[part["key"]]) % values)
+    return "".join(out)
+
+
+def _value(name: str, value: Any) -> str:
+    """One parameter, written as the library writes it in English, with the locale's marks."""
+    kind = PARAMS.get(name, "text")
+    if kind == "text":
+        return str(value)
+    if kind == "q":
+        return _q(value)
+    if value is None:
+        return str(NOT_AVAILABLE)
+    x = float(value)
+    if kind == "int":
+        return _number(f"{int(x)}")
+    if kind == "pct" and x < 0.1:
+        return f"{_number(f'{100 * x:.1f}')} %"
+    if kind in ("pct", "whole_pct"):
+        return f"{_number(f'{100 * x:.0f}')} %"
+    if kind == "setting":
+        return _number(f"{x:g}")
+    return _number(f"{x:.{3 if kind == 'num3' else 1}f}")
+
+
+def _q(value: Any) -> str:
+    if value is None:
+        return str(Q_NOT_COMPUTED)
+    q = float(value)
+    if q < 0.0001:
+        return f"q < {_number('0.0001')}"
+    return f"q = {_number(f'{q:.1g}' if q < 0.01 else f'{q:.2f}')}"
+
+
+def _number(text: str) -> str:
+    """A number the library wrote in English (digits, point, no grouping) in the locale's way."""
+    if "e" in text or "n" in text:  # an exponent, inf or nan: no locale writes them otherwise
+        return text
+    decimals = len(text.partition(".")[2])
+    return number_format(Decimal(text), decimal_pos=decimals, force_grouping=True)

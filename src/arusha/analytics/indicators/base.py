@@ -1,10 +1,8 @@
-"""What every indicator shares: settings, the output row format, peer comparisons, wording."""
+"""What every indicator shares: settings, the output row format, peer comparisons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -25,6 +23,7 @@ INDICATOR_COLUMNS = (
     "n",
     "period",
     "z",
+    "wording",  # the explanation's structured form (see indicators/explanations.py)
 )
 ENTITY_KINDS = ("officer", "declarant", "pair", "office")
 # Strata of time within which officers and declarants are taken as exposed to each other.
@@ -103,6 +102,7 @@ def rows(**columns: object) -> pd.DataFrame:
         "office_id": "",
         "period": "",
         "explanation": "",
+        "wording": "[]",
         "flagged": False,
     }
     data = {}
@@ -221,103 +221,3 @@ def inherited_variance(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = own_sq / own_n**2 + peer_sq / peer_n**2
     return share.fillna(0.0) * tau2
-
-
-# Wording --------------------------------------------------------------------------------------
-
-
-def fmt_q(q: float) -> str:
-    if not np.isfinite(q):
-        return "q not computed"
-    if q < 0.0001:
-        return "q < 0.0001"
-    if q < 0.01:
-        return f"q = {q:.1g}"
-    return f"q = {q:.2f}"
-
-
-def fmt_pct(x: float) -> str:
-    if not np.isfinite(x):
-        return "n/a"
-    return f"{100 * x:.1f} %" if x < 0.1 else f"{100 * x:.0f} %"
-
-
-def fmt_num(x: float, digits: int = 1) -> str:
-    if not np.isfinite(x):
-        return "n/a"
-    return f"{x:,.{digits}f}"
-
-
-def fmt_int(x: float) -> str:
-    return f"{int(x):,}" if np.isfinite(x) else "n/a"
-
-
-def not_computed(what: str, count: float, minimum: int) -> str:
-    return f"Not computed: {fmt_int(count)} {what}, below the minimum of {minimum}."
-
-
-# Vectorised wording: explanations for hundreds of thousands of pairs are built column-wise.
-
-Words: TypeAlias = pd.Series
-
-
-def _formatted(values: object, fmt: Callable[[float], str], decimals: int) -> Words:
-    """Format each value, formatting each distinct (rounded) value once: counts, rates and
-    q-values repeat a lot, and formatting is the slow part of long explanation columns."""
-    rounded = np.round(np.asarray(values, dtype=float), decimals)
-    distinct, where = np.unique(rounded, return_inverse=True)
-    text = np.array([fmt(x) for x in distinct.tolist()], dtype=object)
-    return pd.Series(text[where.reshape(-1)], dtype=object)
-
-
-def _int_text(x: float) -> str:
-    return f"{int(x):,}" if x == x else "n/a"
-
-
-def v_int(values: object) -> Words:
-    return _formatted(values, _int_text, 0)
-
-
-def v_num(values: object, digits: int = 1) -> Words:
-    return _formatted(values, lambda x: f"{x:,.{digits}f}" if x == x else "n/a", digits)
-
-
-def v_pct(values: object) -> Words:
-    return _formatted(values, fmt_pct, 4)
-
-
-def v_q(values: object) -> Words:
-    # q-values print with at most two significant digits; 12 decimals keep every distinction.
-    return _formatted(values, fmt_q, 12)
-
-
-def v_str(values: object) -> Words:
-    return pd.Series(np.asarray(values, dtype=object), dtype=object)
-
-
-def v_join(*parts: object) -> Words:
-    """Concatenate strings and word columns element-wise."""
-    out: Words | str = ""
-    for part in parts:
-        out = out + (part.reset_index(drop=True) if isinstance(part, pd.Series) else part)  # type: ignore[operator]
-    return out if isinstance(out, pd.Series) else pd.Series([out], dtype=object)
-
-
-def v_where(condition: object, yes: Words, no: Words) -> Words:
-    return pd.Series(
-        np.where(np.asarray(condition, dtype=bool), yes.to_numpy(), no.to_numpy()), dtype=object
-    )
-
-
-DETAIL_Q = (
-    0.25  # rows with q above this get the short explanation; the long one costs time and space
-)
-
-
-def v_detailed(q: object, short: Words, detailed: Callable[[np.ndarray], Words]) -> Words:
-    """The short explanation everywhere, replaced by `detailed(positions)` where q <= DETAIL_Q."""
-    positions = np.flatnonzero(np.nan_to_num(np.asarray(q, dtype=float), nan=1.0) <= DETAIL_Q)
-    out = short.reset_index(drop=True).copy()
-    if len(positions):
-        out.iloc[positions] = detailed(positions).to_numpy()
-    return out

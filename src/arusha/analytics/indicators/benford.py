@@ -17,12 +17,11 @@ from arusha.analytics import stats
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
-    fmt_int,
-    fmt_q,
     register,
     rows,
     with_q,
 )
+from arusha.analytics.indicators.explanations import columns, phrase
 from arusha.analytics.indicators.unit_value import BY_DECLARANT, DIGITS
 from arusha.analytics.prepare import Prepared
 
@@ -73,13 +72,10 @@ def benford(prep: Prepared, cells: ir.Table, settings: Settings) -> pd.DataFrame
         np.minimum(0.0, stats.z_from_p(f["p_value"].to_numpy())),
     )
     shares = counts / counts.sum(axis=1, keepdims=True)
-    text = [
-        f"{r.entity_id}: first digits of {fmt_int(r.n)} declared values deviate from Benford's law "
-        f"by {r.mad:.3f} on average (MAD; above {settings.benford_mad} is nonconformity, "
-        f"{r.expected:.3f} expected by chance); digit 1 leads {100 * shares[i, 0]:.0f} % of values "
-        f"against 30 % expected; {fmt_q(r.q_value)}."
-        for i, r in enumerate(f.itertuples())
-    ]
+    text = phrase(
+        "benford", len(f), entity=f["entity_id"], n=f["n"], mad=f["mad"],
+        bound=settings.benford_mad, expected_mad=f["expected"], lead=shares[:, 0], q=f["q_value"],
+    )  # fmt: skip
     return rows(
         entity_kind="declarant",
         entity_id=f["entity_id"],
@@ -89,7 +85,7 @@ def benford(prep: Prepared, cells: ir.Table, settings: Settings) -> pd.DataFrame
         p_value=f["p_value"],
         q_value=f["q_value"],
         flagged=f["flagged"],
-        explanation=text,
+        **columns(text),
         n=f["n"].astype("int64"),
         z=f["z"],
     )

@@ -8,8 +8,6 @@ is a lead. The same holds, roles swapped, for how a declarant's declarations spr
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -17,14 +15,11 @@ from arusha.analytics import blas, stats
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
-    fmt_int,
-    fmt_pct,
-    fmt_q,
-    not_computed,
     register,
     rows,
     with_q,
 )
+from arusha.analytics.indicators.explanations import Text, columns, phrase, where
 from arusha.analytics.indicators.exposure import STRATUM_KEYS, strata
 from arusha.analytics.indicators.pairs import pooled_pairs
 from arusha.analytics.prepare import Prepared, total
@@ -176,8 +171,7 @@ def concentration(prep: Prepared, settings: Settings, unit: str) -> pd.DataFrame
 
 def _concentration_rows(f: pd.DataFrame, unit: str, settings: Settings) -> pd.DataFrame:
     info = DECLARANT_CONCENTRATION if unit == "officer_id" else OFFICER_CONCENTRATION
-    noun = "declarant" if unit == "officer_id" else "officer"
-    text = [_text(r, unit, noun, settings) for r in f.itertuples()]
+    text = _text(f, info.name, unit, settings)
     f.loc[~f["computed"], ["y", "expected"]] = np.nan
     return rows(
         entity_kind="officer" if unit == "officer_id" else "declarant",
@@ -189,24 +183,21 @@ def _concentration_rows(f: pd.DataFrame, unit: str, settings: Settings) -> pd.Da
         p_value=f["p_value"],
         q_value=f["q_value"],
         flagged=f["flagged"],
-        explanation=text,
+        **columns(text),
         n=f["n"],
         z=f["z"],
     )
 
 
-def _text(r: Any, unit: str, noun: str, settings: Settings) -> str:  # r: a row of itertuples()
-    who = getattr(r, unit)
-    n, office = r.n, r.office_id
-    if not r.computed:
-        return not_computed(f"declarations at office {office}", n, settings.concentration_min)
-    share = fmt_pct(r.top_n / n)
-    flow = (
-        f"handled by {who} came from {noun}" if unit == "officer_id" else f"of {who} went to {noun}"
-    )
-    return (
-        f"At office {office}, {share} of the {fmt_int(n)} declarations {flow} {r.top} "
-        f"({fmt_int(r.others)} {noun}s in all); concentration index {r.y:.3f} "
-        f"against {r.expected:.3f} expected under random assignment; "
-        f"{fmt_q(r.q_value)}."
-    )
+def _text(f: pd.DataFrame, key: str, unit: str, settings: Settings) -> Text:
+    size = len(f)
+    said = phrase(
+        key, size, office=f["office_id"], share=f["top_n"] / f["n"], n=f["n"], entity=f[unit],
+        top=f["top"], others=f["others"], index=f["y"], expected_index=f["expected"],
+        q=f["q_value"],
+    )  # fmt: skip
+    skipped = phrase(
+        "not_computed.office", size, count=f["n"], office=f["office_id"],
+        minimum=settings.concentration_min,
+    )  # fmt: skip
+    return where(f["computed"], said, skipped)

@@ -9,7 +9,6 @@ between officers (funnel-plot method with additive overdispersion).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,18 +16,14 @@ import pandas as pd
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
-    fmt_int,
-    fmt_num,
-    fmt_pct,
-    fmt_q,
     inherited_variance,
     mean_against_peers,
-    not_computed,
     rate_against_peers,
     register,
     rows,
     with_q,
 )
+from arusha.analytics.indicators.explanations import Text, columns, phrase, where
 from arusha.analytics.prepare import NO_OFFICER, RELEASE_SCALE, Prepared, outcome_sums
 
 _PEERS = (
@@ -104,13 +99,6 @@ def units(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
     return officers, offices
 
 
-def _who(kind: str, r: Any) -> tuple[str, str]:  # r: a row of itertuples()
-    office = r.office_id
-    if kind == "officer":
-        return f"{r.entity_id} at office {office}", f"other officers at office {office}"
-    return f"Office {office}", "the other offices"
-
-
 @dataclass(frozen=True)
 class Spec:
     """One conduct indicator: its columns, direction, minimum and wording."""
@@ -120,7 +108,7 @@ class Spec:
     k: str = ""  # events, for rates
     channel: str = ""  # for release times
     direction: int = 1
-    what: str = ""  # what n counts, for "not computed"
+    what: str = ""  # what n counts: the key of its "not computed" sentence
 
     def minimum(self, settings: Settings) -> int:
         if self.info is DOWNGRADES:
@@ -160,27 +148,19 @@ class Spec:
         )
         return f.assign(value=f["y"].where(f["computed"]), expected=f["theta"].where(f["computed"]))
 
-    def describe(self, kind: str, r: Any, settings: Settings) -> str:
-        who, peers = _who(kind, r)
-        n = getattr(r, self.n)
-        if not r.computed:
-            return not_computed(self.what, n, self.minimum(settings))
-        tail = f"{fmt_q(r.q_value)}."
+    def describe(self, kind: str, f: pd.DataFrame, settings: Settings) -> Text:
+        """Each row's explanation: the comparison, or why it was not computed."""
+        size, n = len(f), f[self.n]
+        who = {"entity": f["entity_id"], "office": f["office_id"]}
+        if kind == "office":
+            del who["entity"]
         if self.channel:
-            return (
-                f"{who} released {fmt_int(n)} {self.what} in {fmt_num(r.value)} hours "
-                f"(geometric mean), against {fmt_num(r.expected)} hours for {peers}; {tail}"
-            )
-        k, y, theta = getattr(r, self.k), fmt_pct(r.y), fmt_pct(r.theta)
-        if self.info is DOWNGRADES:
-            return (
-                f"{who} moved {fmt_int(k)} of {fmt_int(n)} {self.what} to a lower channel ({y}), "
-                f"against {theta} for {peers}; {tail}"
-            )
-        return (
-            f"{who} found an offence in {fmt_int(k)} of {fmt_int(n)} {self.what} ({y}), "
-            f"against {theta} for {peers}; {tail}"
-        )
+            figures = {"hours": f["value"], "peer_hours": f["expected"]}
+        else:
+            figures = {"k": f[self.k], "rate": f["y"], "peer_rate": f["theta"]}
+        said = phrase(f"{self.info.name}.{kind}", size, n=n, q=f["q_value"], **who, **figures)
+        skipped = phrase(f"not_computed.{self.what}", size, count=n, minimum=self.minimum(settings))
+        return where(f["computed"], said, skipped)
 
     def emit(self, f: pd.DataFrame, kind: str, settings: Settings) -> pd.DataFrame:
         f = with_q(f, settings.alpha)
@@ -194,20 +174,20 @@ class Spec:
             p_value=f["p_value"],
             q_value=f["q_value"],
             flagged=f["flagged"],
-            explanation=[self.describe(kind, r, settings) for r in f.itertuples()],
+            **columns(self.describe(kind, f, settings)),
             n=f[self.n],
             z=f["z"],
         )
 
 
 SPECS = (
-    Spec(DOWNGRADES, n="high", k="down", direction=+1, what="yellow or red declarations"),
+    Spec(DOWNGRADES, n="high", k="down", direction=+1, what="high"),
     Spec(
         DETECTION,
         n="red_insp",
         k="red_insp_off",
         direction=-1,
-        what="inspected red-channel declarations",
+        what="red_inspected",
     ),
     *(
         Spec(
@@ -215,7 +195,7 @@ SPECS = (
             n=f"rel_n_{ch}",
             channel=ch,
             direction=-1,
-            what=f"released {ch}-channel declarations",
+            what=f"released_{ch}",
         )
         for ch in ("red", "yellow")
     ),

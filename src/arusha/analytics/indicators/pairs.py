@@ -16,21 +16,15 @@ import numpy as np
 import pandas as pd
 
 from arusha.analytics import stats
-from arusha.analytics.indicators.base import (
-    IndicatorInfo,
-    Settings,
-    Words,
-    register,
-    rows,
-    v_detailed,
-    v_int,
-    v_join,
-    v_num,
-    v_pct,
-    v_q,
-    v_str,
-    v_where,
-    with_q,
+from arusha.analytics.indicators.base import IndicatorInfo, Settings, register, rows, with_q
+from arusha.analytics.indicators.explanations import (
+    Text,
+    columns,
+    detailed,
+    join,
+    nothing,
+    phrase,
+    where,
 )
 from arusha.analytics.indicators.exposure import (
     CELL_KEYS,
@@ -119,7 +113,6 @@ def margins(prep: Prepared) -> tuple[ir.Table, ir.Table, ir.Table]:
     return officer, declarant, office
 
 
-STRATUM_WORDS = {"day": "days", "week": "weeks", "quarter": "quarters"}
 PAIR_KEYS = ["office_id", "officer_id", "declarant_id"]
 
 
@@ -236,30 +229,31 @@ def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
         return rows(entity_kind=[])
     keys = PAIR_KEYS
     exposure = cells.attrs.get("exposure", "quarter")
-    where = "" if exposure == "quarter" else f" in the {STRATUM_WORDS[exposure]} both were there"
     tally = cells.groupby(keys).agg(quarters=("n", "size"), flagged_quarters=("flagged", "sum"))
     best = cells.drop_duplicates(keys, keep="first").merge(tally, on=keys)
 
-    def sentence(b: pd.DataFrame) -> Words:
-        return v_join(
-            v_str(b["officer_id"]), " handled ", v_int(b["n"]), " declarations of ",
-            v_str(b["declarant_id"]), " at office ", v_str(b["office_id"]), " in ",
-            v_str(b["period"]), ", ", v_num(b["n"] / b["expected"]), " times the ",
-            v_num(b["expected"]), " expected under random assignment", where,
+    def sentence(b: pd.DataFrame) -> Text:
+        said = phrase(
+            "pair_excess", len(b), officer=b["officer_id"], n=b["n"], declarant=b["declarant_id"],
+            office=b["office_id"], period=b["period"], ratio=b["n"] / b["expected"],
+            expected=b["expected"],
         )  # fmt: skip
+        if exposure == "quarter":
+            return said
+        return join(said, phrase(f"exposed.{exposure}", len(b)))
 
-    def detailed(at: np.ndarray) -> Words:
+    def detail(at: np.ndarray) -> Text:
         b = best.iloc[at]
-        return v_join(
-            sentence(b), " (the officer handled ", v_int(b["n_i"]), " of the office's ",
-            v_int(b["n_t"]), " declarations that quarter, the declarant lodged ", v_int(b["n_j"]),
-            "); flagged in ",
-            v_int(b["flagged_quarters"]), " of ", v_int(b["quarters"]), " quarters tested; ",
-            v_q(b["q_value"]), ".",
+        return join(
+            sentence(b),
+            phrase(
+                "pair_excess.detail", len(b), n_i=b["n_i"], n_t=b["n_t"], n_j=b["n_j"],
+                flagged_quarters=b["flagged_quarters"], quarters=b["quarters"], q=b["q_value"],
+            ),
         )  # fmt: skip
 
-    short = v_join(sentence(best), "; ", v_q(best["q_value"]), ".")
-    text = v_detailed(best["q_value"], short, detailed)
+    short = join(sentence(best), phrase("pair_excess.end", len(best), q=best["q_value"]))
+    text = detailed(best["q_value"], short, detail)
     return rows(
         entity_kind="pair",
         entity_id=best["officer_id"] + "|" + best["declarant_id"],
@@ -270,7 +264,7 @@ def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
         p_value=best["p_value"],
         q_value=best["q_value"],
         flagged=best["flagged"],
-        explanation=text,
+        **columns(text),
         n=best["n"],
         period=best["period"],
         z=stats.z_from_p(best["p_value"].to_numpy()),
@@ -398,7 +392,7 @@ def collusion_signature(prep: Prepared, settings: Settings) -> pd.DataFrame:
         p_value=f["p_value"],
         q_value=f["q_value"],
         flagged=f["flagged"],
-        explanation=text,
+        **columns(text),
         n=f["n"],
         z=f["z"],
     )
@@ -412,60 +406,47 @@ def _poisson_midp(observed: np.ndarray, expected: np.ndarray, at_least: int) -> 
     return np.clip(upper / at_least_p, 1e-300, 1.0)
 
 
-PHRASES = {
-    "risk": ("", " yellow or red"),
-    "offence": ("offence found in ", " of inspected"),
-    "release": ("released in ", " h (same channels)"),
-    "downgrade": ("", " of yellow or red downgraded"),
-}
+def _phrase(name: str, part: Component) -> Text:
+    size = len(part.z)
+    if name == "release":
+        said = phrase(
+            "signature.release", size, pair_hours=part.pair, officer_hours=part.officer,
+            declarant_hours=part.declarant,
+        )  # fmt: skip
+    else:
+        said = phrase(
+            f"signature.{name}", size, pair_rate=part.pair, officer_rate=part.officer,
+            declarant_rate=part.declarant,
+        )  # fmt: skip
+    return where(np.isfinite(part.z), said, nothing(size))
 
 
-def _phrase(name: str, part: Component) -> Words:
-    fmt = v_num if name == "release" else v_pct
-    unit = " h" if name == "release" else ""
-    before, after = PHRASES[name]
-    text = v_join(
-        before,
-        fmt(part.pair),
-        after,
-        " against ",
-        fmt(part.officer),
-        unit,
-        " for the officer's other declarations and ",
-        fmt(part.declarant),
-        unit,
-        " for the declarant's with other officers",
-    )
-    return v_where(np.isfinite(part.z), text, pd.Series([""] * len(text), dtype=object))
-
-
-def _signature_text(f: pd.DataFrame, parts: dict[str, Component]) -> Words:
-    def opening(g: pd.DataFrame) -> Words:
-        return v_join(
-            v_int(g["n"]), " declarations of ", v_str(g["declarant_id"]), " handled by ",
-            v_str(g["officer_id"]), " at office ", v_str(g["office_id"]), ": ",
+def _signature_text(f: pd.DataFrame, parts: dict[str, Component]) -> Text:
+    def opening(g: pd.DataFrame) -> Text:
+        return phrase(
+            "signature.opening", len(g), n=g["n"], declarant=g["declarant_id"],
+            officer=g["officer_id"], office=g["office_id"],
         )  # fmt: skip
 
-    def closing(g: pd.DataFrame) -> Words:
-        return v_join(
-            "pairing ", v_num(g["n"] / g["expected"].clip(lower=1e-9)), " times the ",
-            v_num(g["expected"]), " expected under random assignment. Combined z = ",
-            v_num(g["z"]), ", ", v_q(g["q_value"]), ".",
-        )  # fmt: skip
+    def ratio(g: pd.DataFrame) -> pd.Series:
+        return g["n"] / g["expected"].clip(lower=1e-9)
 
-    def detailed(at: np.ndarray) -> Words:
+    def detail(at: np.ndarray) -> Text:
         g = f.iloc[at]
-        phrases = [_phrase(name, Component(*(a[at] for a in part))) for name, part in parts.items()]
-        joined = pd.Series(
-            ["; ".join(p for p in row if p) for row in zip(*phrases, strict=True)], dtype=object
-        )
-        joined = joined.where(joined != "", "too few declarations to compare outcomes")
-        return v_join(opening(g), joined, "; ", closing(g))
+        said = [_phrase(name, Component(*(a[at] for a in part))) for name, part in parts.items()]
+        outcomes = join(*said) if said else nothing(len(g))
+        none = phrase("signature.no_outcomes", len(g))
+        closing = phrase(
+            "signature.closing", len(g), ratio=ratio(g), expected=g["expected"], z=g["z"],
+            q=g["q_value"],
+        )  # fmt: skip
+        return join(opening(g), where(outcomes.english != "", outcomes, none), closing)
 
-    short = v_join(
-        opening(f), "compared with the officer's other declarations and the declarant's with other "
-        "officers, together with the pairing (", v_num(f["n"] / f["expected"].clip(lower=1e-9)),
-        " times the ", v_num(f["expected"]), " expected), combined z = ", v_num(f["z"]), ", ",
-        v_q(f["q_value"]), ".",
+    short = join(
+        opening(f),
+        phrase(
+            "signature.short", len(f), ratio=ratio(f), expected=f["expected"], z=f["z"],
+            q=f["q_value"],
+        ),
     )  # fmt: skip
-    return v_detailed(f["q_value"], short, detailed)
+    return detailed(f["q_value"], short, detail)

@@ -18,16 +18,13 @@ from arusha.analytics.engine import ROW
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
-    fmt_int,
-    fmt_pct,
-    fmt_q,
     inherited_variance,
-    not_computed,
     rate_against_peers,
     register,
     rows,
     with_q,
 )
+from arusha.analytics.indicators.explanations import Text, columns, phrase, where
 from arusha.analytics.prepare import NO_OFFICER, Prepared
 
 UNDERVALUATION = register(
@@ -198,29 +195,7 @@ def undervaluation(prep: Prepared, cells: ir.Table, settings: Settings) -> list[
 def _rows(scored: pd.DataFrame, kind: str, settings: Settings) -> pd.DataFrame:
     """Indicator rows; declarants too small to test are left out (there are many)."""
     f = with_q(scored, settings.alpha)
-    peers = {
-        "officer": "other officers at the office",
-        "declarant": "other declarants",
-        "office": "other offices",
-    }[kind]
-    text = []
-    for r in f.itertuples():
-        if not r.computed:
-            text.append(
-                not_computed(
-                    "priced lines in unit-value groups large enough to compare",
-                    r.priced,
-                    settings.uv_min,
-                )
-            )
-            continue
-        place = f" at office {r.office_id}" if kind == "officer" else ""
-        text.append(
-            f"{r.entity_id}{place}: {fmt_int(r.cleared)} of {fmt_int(r.priced)} priced lines "
-            f"({fmt_pct(r.y)}) were declared far below the usual value per kg (robust z <= "
-            f"{settings.uv_z:g}) and cleared without adjustment, against {fmt_pct(r.theta)} for "
-            f"{peers}; {fmt_q(r.q_value)}."
-        )
+    text = _text(f, kind, settings)
     return rows(
         entity_kind=kind,
         entity_id=f["entity_id"],
@@ -231,7 +206,18 @@ def _rows(scored: pd.DataFrame, kind: str, settings: Settings) -> pd.DataFrame:
         p_value=f["p_value"],
         q_value=f["q_value"],
         flagged=f["flagged"],
-        explanation=text,
+        **columns(text),
         n=f["priced"],
         z=f["z"],
     )
+
+
+def _text(f: pd.DataFrame, kind: str, settings: Settings) -> Text:
+    place = {"office": f["office_id"]} if kind == "officer" else {}
+    said = phrase(
+        f"undervaluation.{kind}", len(f), entity=f["entity_id"], **place, cleared=f["cleared"],
+        priced=f["priced"], rate=f["y"], threshold=settings.uv_z, peer_rate=f["theta"],
+        q=f["q_value"],
+    )  # fmt: skip
+    skipped = phrase("not_computed.priced", len(f), count=f["priced"], minimum=settings.uv_min)
+    return where(f["computed"], said, skipped)

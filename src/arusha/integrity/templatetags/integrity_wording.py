@@ -39,3 +39,15 @@ def problem_detail(problem: dict[str, Any]) -> str:
 def has_detail(problem: dict[str, Any]) -> bool:
     """Whether the problem's details can be worded in the active language (else English)."""
     return str(problem.get("detail") or "") in wording.DETAILS
+
+
+@register.filter
+def has_wording(parts: Any) -> bool:
+    """Whether a stored explanation can be worded in the active language (else English)."""
+    return wording.has_wording(parts)
+
+
+@register.filter
+def explanation(parts: list[dict[str, Any]]) -> str:
+    """`{{ i.wording|explanation }}`: an indicator's explanation in the active language."""
+    return wording.explanation(parts)
