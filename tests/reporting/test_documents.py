@@ -166,3 +166,70 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
 def test_plain_text_and_old_office_files_are_kept_as_sent():
     assert documents.clean_document(b"hello", "text/plain") == b"hello"
     assert attachments.LEGACY_OFFICE not in documents.CLEANED_TYPES
+
+
+def _photo_with_gps() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "MARKER-make"  # Make
+    exif[0x8825] = {1: "N", 2: (5.0, 37.0, 12.0), 3: "W", 4: (0.0, 1.0, 30.0)}  # GPS: Tema port
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _docx_with_people_and_photo() -> bytes:
+    return _zip(
+        [
+            ("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
+            ("word/document.xml", b"<w:document><w:t>Photo of the receipt</w:t></w:document>"),
+            (
+                "word/people.xml",
+                b'<w15:people><w15:person w15:author="%s"><w15:presenceInfo '
+                b'w15:providerId="AD" w15:userId="S::ana.perez@agencia.example"/></w15:person>'
+                b"</w15:people>" % AUTHOR.encode(),
+            ),
+            ("word/media/image1.jpeg", _photo_with_gps()),
+        ]
+    )
+
+
+def _xlsx_with_persons() -> bytes:
+    return _zip(
+        [
+            ("[Content_Types].xml", b'<?xml version="1.0"?><Types/>'),
+            (
+                "xl/persons/person.xml",
+                b'<personList><person displayName="%s" id="{1}" userId="ana.perez@agencia.example"'
+                b' providerId="AD"/></personList>' % AUTHOR.encode(),
+            ),
+            ("xl/media/image1.jpg", _photo_with_gps()),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(_docx_with_people_and_photo, "DOCX"), (_xlsx_with_persons, "XLSX")]
+)
+def test_people_lists_and_the_gps_of_pictures_inside_a_document_are_removed(make, kind):
+    from PIL import Image
+
+    original = make()
+    assert b"ana.perez@agencia.example" in _unpacked(original)
+    cleaned = documents.clean_document(original, getattr(attachments, kind))
+    text = _unpacked(cleaned)
+    assert AUTHOR.encode() not in text
+    assert b"ana.perez@agencia.example" not in text
+    assert b"MARKER-make" not in text
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        (picture,) = [n for n in archive.namelist() if "/media/" in n]
+        with Image.open(io.BytesIO(archive.read(picture))) as image:
+            assert image.size == (8, 8)  # the picture is still there
+            assert not image.getexif().get_ifd(0x8825)  # without its GPS position
+
+
+def test_a_picture_inside_that_cannot_be_cleaned_refuses_the_document():
+    broken = _zip([("word/document.xml", b"<w:document/>"), ("word/media/a.png", b"not a png")])
+    with pytest.raises(AttachmentRejected):
+        documents.clean_document(broken, attachments.DOCX)

@@ -3,8 +3,12 @@
 What is removed: a PDF's document information (author, creator tool, dates), every XMP
 metadata stream, its private application data and its random document ID; an office document's
 properties (OOXML docProps/core.xml, app.xml, custom.xml; ODF meta.xml and settings.xml), the
-author names on comments and tracked changes, and the zip entries' timestamps. What is not: the
-text itself, names inside it, and older formats (.doc, .xls, .ppt), which are kept as sent.
+author names on comments and tracked changes, the people lists behind modern comments (names,
+account IDs and e-mail addresses: word/people.xml, xl/persons, ppt/authors.xml), the metadata of
+JPEG, PNG, WebP and GIF pictures inside (re-encoded as attachments are: EXIF with GPS, camera
+serials), and the zip entries' timestamps. What is not: the text itself, names inside it,
+pictures in other formats (EMF, WMF, TIFF), and older formats (.doc, .xls, .ppt), which are kept
+as sent.
 """
 
 from __future__ import annotations
@@ -12,10 +16,20 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import PurePosixPath
 
 import pikepdf
 
-from arusha.reporting.attachments import DOCX, ODP, ODS, ODT, PPTX, XLSX, AttachmentRejected
+from arusha.reporting.attachments import (
+    DOCX,
+    ODP,
+    ODS,
+    ODT,
+    PPTX,
+    XLSX,
+    AttachmentRejected,
+    strip_image_metadata,
+)
 
 PDF = "application/pdf"
 OOXML_TYPES = frozenset({DOCX, XLSX, PPTX})
@@ -61,7 +75,18 @@ _REPLACED_PARTS = {
 }
 # Who wrote a comment or a tracked change: w:author="..." (Word), <author> (Excel's comment
 # authors), <dc:creator> (ODF annotations and changes); initials likewise.
-_AUTHOR_ATTRIBUTE = re.compile(rb'(\s[\w.-]+:(?:author|initials))="[^"]*"')
+_AUTHOR_ATTRIBUTE = re.compile(rb'(\s(?:[\w.-]+:)?(?:author|initials|userId|providerId))="[^"]*"')
+# The people lists of modern comments name each person and their account: blank every name.
+_PEOPLE_PARTS = re.compile(r"(^|/)(people\.xml|persons/[^/]*\.xml|authors\.xml)$", re.IGNORECASE)
+_PERSON_NAME = re.compile(rb'(\s(?:[\w.-]+:)?(?:name|displayName))="[^"]*"')
+# Pictures inside the document, by extension, cleaned as attachments are.
+_PICTURES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
 _AUTHOR_ELEMENT = re.compile(rb"<(author|dc:creator)>[^<]*</\1>")
 _COMMENT_AUTHORS = re.compile(rb'(<p:cmAuthor\b[^>]*?\sname=)"[^"]*"')
 
@@ -138,8 +163,13 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, entry: zipfile
 def _clean_part(name: str, content: bytes) -> bytes:
     if name in _REPLACED_PARTS:
         return _REPLACED_PARTS[name]
+    picture = _PICTURES.get(PurePosixPath(name).suffix.lower())
+    if picture is not None:
+        return strip_image_metadata(content, picture)  # a picture that cannot be cleaned: refused
     if not name.endswith(".xml"):
         return content
+    if _PEOPLE_PARTS.search(name):
+        content = _PERSON_NAME.sub(rb'\1=""', content)
     content = _AUTHOR_ATTRIBUTE.sub(rb'\1=""', content)
     content = _AUTHOR_ELEMENT.sub(rb"<\1></\1>", content)
     return _COMMENT_AUTHORS.sub(rb'\1""', content)
