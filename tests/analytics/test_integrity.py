@@ -163,3 +163,42 @@ def test_results_do_not_depend_on_row_order_or_threads(
     for name in ("indicators", "entities", "pair_cells"):
         mine, theirs = getattr(first, name), getattr(again, name)
         assert mine.to_csv(index=False) == theirs.to_csv(index=False), name
+
+
+def test_no_cell_of_the_written_csv_files_runs_as_a_formula(tmp_path: Path) -> None:
+    """Identifiers come from the analysed file: an officer ID such as "=1+2" must reach a
+    spreadsheet as text (a leading apostrophe, as the web app's exports write it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from arusha.analytics import GeneratorConfig, run_integrity
+    from arusha.analytics.generate import generate_table
+
+    table, _ = generate_table(GeneratorConfig(rows=30_000, seed=5))
+    officer = table.column("officer_id").cast(pa.string())
+    declarant = table.column("declarant_id").cast(pa.string())
+    first_officer, first_declarant = officer[0].as_py(), declarant[0].as_py()
+    officer = pc.if_else(pc.equal(officer, first_officer), "=1+2", officer)
+    declarant = pc.if_else(pc.equal(declarant, first_declarant), "@SUM(A1)", declarant)
+    table = table.set_column(table.schema.get_field_index("officer_id"), "officer_id", officer)
+    table = table.set_column(
+        table.schema.get_field_index("declarant_id"), "declarant_id", declarant
+    )
+    paths = write_outputs(run_integrity(table), tmp_path)
+    seen: set[str] = set()
+    for path in paths[:3]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                assert not [cell for cell in row if cell.startswith(("=", "+", "@", "\t", "\r"))]
+                assert not [c for c in row if c.startswith("-") and not _number(c)]
+                seen.update(cell for cell in row if cell.startswith("'"))
+    assert any(cell.startswith("'=1+2") for cell in seen)
+    assert any(cell.startswith("'@SUM(A1)") for cell in seen)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

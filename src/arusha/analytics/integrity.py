@@ -338,6 +338,24 @@ def _summary(
     }
 
 
+# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text that would run as a formula in a spreadsheet turned into plain
+    text by a leading apostrophe, as the web app's exports do. Identifiers come from the source
+    file, so an officer ID such as "=HYPERLINK(...)" is written as text, never run."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.astype("string").str.startswith(FORMULA_START).fillna(False)
+            if risky.any():
+                out[column] = values.where(~risky.to_numpy(dtype=bool), "'" + values.astype(str))
+    return out
+
+
 def write_outputs(result: IntegrityResult, out_dir: str | Path) -> list[Path]:
     """Write indicators.csv, entities.csv, pair_cells.csv and summary.json into `out_dir`."""
     out = Path(out_dir)
@@ -348,8 +366,9 @@ def write_outputs(result: IntegrityResult, out_dir: str | Path) -> list[Path]:
         out / "pair_cells.csv",
         out / "summary.json",
     ]
-    result.indicators.to_csv(paths[0], index=False)
-    result.entities.to_csv(paths[1], index=False)
-    result.pair_cells.to_csv(paths[2], index=False)
+    for frame, path in zip(
+        (result.indicators, result.entities, result.pair_cells), paths, strict=False
+    ):
+        spreadsheet_safe(frame).to_csv(path, index=False)
     paths[3].write_text(json.dumps(result.summary, indent=2, default=str), encoding="utf-8")
     return paths
