@@ -108,7 +108,15 @@ def rows(**columns: object) -> pd.DataFrame:
     data = {}
     for column in INDICATOR_COLUMNS:
         value = columns.get(column, defaults.get(column, np.nan))
-        data[column] = np.asarray(value) if isinstance(value, pd.Series) else value
+        dtype = _dtype(column)
+        if dtype == "object":
+            # Built as object columns straight away: pandas would otherwise first turn hundreds
+            # of thousands of strings into its own string type, and then back.
+            if isinstance(value, str) or not hasattr(value, "__len__"):
+                value = np.full(length, value, dtype=object)
+            data[column] = pd.Series(np.asarray(value, dtype=object), dtype=object, copy=False)
+        else:
+            data[column] = np.asarray(value) if isinstance(value, pd.Series) else value
     frame = pd.DataFrame(data, index=range(length))
     return frame.astype({c: _dtype(c) for c in INDICATOR_COLUMNS})
 
