@@ -15,6 +15,7 @@ from arusha.analytics.csvformat import CsvFormat, detect
 from arusha.analytics.generate import generate_table
 from arusha.analytics.synthetic import GeneratorConfig
 from tests.analytics.tables import declarations
+from tests.plain import assert_plain, engine_text
 
 HEADER = "declaration_id,item_no,lodged_at,office_id,declarant_id,importer_id,hs_code,customs_value"
 ROWS = [
@@ -22,16 +23,6 @@ ROWS = [
     "D2,1,2024-01-04,OF01,DCL1,IMP1,850440,12.5",
     "D3,1,2024-01-05,OF01,DCL2,IMP2,850440,300",
 ]
-ENGINE_WORDS = (
-    "duckdb",
-    "select ",
-    "read_csv",
-    "/tmp",  # noqa: S108 (a word that must not appear, not a path we use)
-    "error:",
-    "binder",
-    "conversion",
-    "invalid input",
-)
 
 
 def write(path: Path, lines: list[str], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
@@ -46,11 +37,6 @@ def european(path: Path, encoding: str = "cp1252") -> Path:
     """The same rows as an export from Spain or Colombia: semicolons, decimal commas, cp1252."""
     lines = [r.replace("1200.50", "1.200<comma>50").replace("12.5", "12<comma>5") for r in ROWS]
     return write(path, lines, delimiter=";", encoding=encoding)
-
-
-def assert_plain(text: str) -> None:
-    lowered = text.lower()
-    assert not [w for w in ENGINE_WORDS if w in lowered], text
 
 
 def test_a_latin1_semicolon_decimal_comma_export_is_detected_and_read(tmp_path: Path) -> None:
@@ -300,3 +286,11 @@ def test_a_valid_file_is_read_once_the_fast_way_and_a_faulty_one_again_exactly(
     report = validate(write(tmp_path / "bad.csv", [*ROWS, "D4,1,2024-01-06,OF01,DCL2,IMP2,85,1"]))
     assert [(p.column, p.rows) for p in report.problems] == [("hs_code", (4,))]
     assert reads == [False, True]
+
+
+def test_the_plain_text_check_finds_the_engines_words_and_passes_sentences() -> None:
+    assert engine_text("Conversion Error: Could not convert string '12x0' to DOUBLE")
+    assert engine_text('Binder Error: column "hs" not found\nLINE 1: SELECT "t0"."hs" FROM')
+    assert engine_text("IO Error: No files found that match /tmp/arusha-integrity-1/d.parquet")
+    assert not engine_text('<select name="encoding"><option>Detectar</option></select>')
+    assert not engine_text("customs_value is not a number. Select a file from your computer.")

@@ -1,0 +1,97 @@
+"""A Spanish-speaking analyst uploads her administration's own export (Windows-1252, semicolons,
+decimal commas) without touching the CSV settings, then a file with a typing mistake, and reads
+what is wrong in Spanish, with the column and the row, on a desktop and on a phone.
+
+Selectors are ids and form field names; the Spanish sentences asserted are the translations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from arusha.analytics import GeneratorConfig, write_dataset
+from tests.conftest import PASSWORD
+from tests.integrity.exports import european
+from tests.plain import assert_plain
+
+HEADER = "declaration_id;item_no;lodged_at;office_id;declarant_id;importer_id;hs_code;customs_value"
+
+
+def _log_in_in_spanish(page: Any) -> None:
+    page.goto("/login/")
+    page.locator("#id_username").fill("alice")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/")
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+
+
+def _upload(page: Any, path: Path) -> None:
+    page.locator("#nav-integrity").click()
+    page.locator("#upload-run").click()
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.locator("#upload-form button[type=submit]").click()
+
+
+def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_in_spanish(
+    page: Any, screenshot: Any, alice: Any, tmp_path: Path
+) -> None:
+    from arusha.integrity.models import AnalysisRun
+
+    generated = tmp_path / "generated.csv"
+    write_dataset(
+        GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), generated
+    )
+    export = tmp_path / "exportación.csv"
+    export.write_bytes(european(generated))
+
+    _log_in_in_spanish(page)
+    page.locator("#nav-integrity").click()
+    page.locator("#upload-run").click()
+    # The CSV settings are offered, and left to detection unless the analyst chooses.
+    for name in ("encoding", "delimiter", "decimal"):
+        assert page.locator(f"select[name={name}]").input_value() == ""
+    assert page.locator("select[name=delimiter] option:checked").inner_text().startswith("Detectar")
+    screenshot(page, "integrity-upload-form-es")
+
+    page.locator("input[name=file]").set_input_files(str(export))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
+    notice = page.locator("#integrity-notice").inner_text()
+    assert notice.startswith("Son indicadores para revisión, no pruebas de irregularidades.")
+    assert "3000" in page.locator("#run-summary").inner_text().replace(".", "").replace(" ", "")
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE
+    # The accented office names came through the Windows-1252 decoding intact.
+    page.goto(page.url.split("?")[0] + "?kind=office")
+    offices = page.locator("#ranked-entities tbody tr")
+    assert offices.count() == 3
+    assert all(n.startswith("Aduana Bogotá ") for n in offices.locator("a").all_inner_texts())
+    screenshot(page, "integrity-spanish-export-offices-es")
+
+    # A typing mistake in the value of the second row of a file in the same layout.
+    broken = tmp_path / "con-error.csv"
+    good = "D1;1;2024-01-03;Aduana Bogotá 01;DCL1;IMP1;850440;1200,50"
+    typo = "D2;1;2024-01-04;Aduana Bogotá 01;DCL1;IMP1;850440;12x0,5"
+    broken.write_bytes(f"{HEADER}\n{good}\n{typo}\n".encode("cp1252"))
+    _upload(page, broken)
+    report = page.locator("#validation-report")
+    report.wait_for()
+    assert report.locator("h2").inner_text() == "El archivo tiene problemas"
+    [row] = report.locator("tbody tr").all()
+    cells = row.locator("td").all_inner_texts()
+    assert cells[0] == "customs_value"
+    assert cells[3] == "2"
+    assert cells[4] == "customs_value no es un número escrito con coma decimal."
+    assert_plain(page.content())
+    assert AnalysisRun.objects.filter(status=AnalysisRun.Status.FAILED_VALIDATION).count() == 1
+    screenshot(page, "integrity-broken-export-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Each problem is a card on a phone: its explanation is on screen, not scrolled off.
+    details = row.locator("td").nth(4)
+    box = details.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert details.evaluate("e => getComputedStyle(e, '::before').content") == '"Detalles: "'
+    screenshot(page, "integrity-broken-export-es-phone")
