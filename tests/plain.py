@@ -6,24 +6,25 @@ from __future__ import annotations
 import html
 import re
 
-ENGINE_TEXT = (
-    re.compile(r"duckdb"),
+PATTERNS = (
+    r"duckdb",
     # A query as the engine quotes it, not the word "select" in a sentence.
-    re.compile(r"select \*"),
-    re.compile(r'select "'),
-    re.compile(r'from "'),
-    re.compile(r"\bline \d+:"),
-    re.compile(r"read_csv"),
-    re.compile(r"read_parquet"),
-    re.compile(r"/tmp\b"),  # noqa: S108 (a path that must not appear, not one we use)
-    re.compile(r"arusha-integrity-"),
-    re.compile(r"\bbinder\b"),
-    re.compile(r"conversion error"),
-    re.compile(r"could not convert"),
-    re.compile(r"invalid input"),
-    re.compile(r"\berror:"),
-    re.compile(r"traceback"),
+    r"select \*",
+    r'select "',
+    r'from "',
+    r"\bline \d+:",
+    r"read_csv",
+    r"read_parquet",
+    r"/tmp\b",  # noqa: S108 (a path that must not appear, not one we use)
+    r"arusha-integrity-",
+    r"\bbinder\b",
+    r"conversion error",
+    r"could not convert",
+    r"invalid input",
+    r"\berror:",
+    r"traceback",
 )
+ENGINE_TEXT = tuple(re.compile(p) for p in PATTERNS)
 TAG = re.compile(r"<[^>]*>")
 
 

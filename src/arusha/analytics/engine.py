@@ -110,11 +110,7 @@ class Engine:
             cached = expr.cache()
             self._cached.append(cached)
             return cached
-        full = self._prefix + name
-        sql = ibis.to_sql(expr, dialect="duckdb")
-        self.backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{full}" AS {sql}')
-        self._tables.append(("TABLE", full))
-        return self.backend.table(full)
+        return self._create("TABLE", name, expr)
 
     def view(self, name: str, expr: ir.Table) -> ir.Table:
         """`expr` under a name, so that later queries compile a reference to it rather than the
@@ -123,10 +119,14 @@ class Engine:
         expression itself."""
         if not self.is_duckdb:
             return expr
+        return self._create("VIEW", name, expr)
+
+    def _create(self, kind: str, name: str, expr: ir.Table) -> ir.Table:
+        """A DuckDB temporary table or view of `expr`, dropped on close."""
         full = self._prefix + name
         sql = ibis.to_sql(expr, dialect="duckdb")
-        self.backend.raw_sql(f'CREATE OR REPLACE TEMP VIEW "{full}" AS {sql}')
-        self._tables.append(("VIEW", full))
+        self.backend.raw_sql(f'CREATE OR REPLACE TEMP {kind} "{full}" AS {sql}')
+        self._tables.append((kind, full))
         return self.backend.table(full)
 
     @staticmethod
