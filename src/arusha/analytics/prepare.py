@@ -99,7 +99,8 @@ class Prepared:
             if column in out and column in self.names:
                 codes = out[column].to_numpy(dtype=np.int64)
                 names = np.append(self.names[column], "")  # code -1 reads the appended ""
-                out[column] = names[codes]
+                # Kept as objects: pandas would turn them into its string type, and rows() back.
+                out[column] = pd.Series(names[codes], index=out.index, dtype=object, copy=False)
         return out
 
 

@@ -31,9 +31,10 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     if indicators.empty:
         return pd.DataFrame(columns=[*columns, *TOP])
     f = indicators.reset_index(drop=True)
-    key = f["entity_kind"] + "\x1f" + f["entity_id"] + "\x1f" + f["office_id"]
-    codes, uniques = pd.factorize(key)
-    size = len(uniques)
+    # Entities numbered in order of first appearance (several times faster than joining the
+    # keys into one text and factorising it).
+    codes = f.groupby(ENTITY_KEY, sort=False, dropna=False).ngroup().to_numpy()
+    size = int(codes.max()) + 1
     contribution = contributions(f)
     first = np.unique(codes, return_index=True)[1]
     out = f.loc[first, ENTITY_KEY].reset_index(drop=True)

