@@ -293,4 +293,4 @@ def test_the_plain_text_check_finds_the_engines_words_and_passes_sentences() -> 
     assert engine_text('Binder Error: column "hs" not found\nLINE 1: SELECT "t0"."hs" FROM')
     assert engine_text("IO Error: No files found that match /tmp/arusha-integrity-1/d.parquet")
     assert not engine_text('<select name="encoding"><option>Detectar</option></select>')
-    assert not engine_text("customs_value is not a number. Select a file from your computer.")
+    assert not engine_text("customs_value is not a number (row 2, written with a decimal comma).")
