@@ -8,18 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import PASSWORD
+from tests.e2e.steps import sign_in
 
 # Answers by question code; questions left out get "established", "yes" or a top-band number.
 LOW = {"kf7.gifts": "no", "kf8.rotation": "emerging", "kf2.exemptions": "nascent"}
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
 
 
 def _sign_out(page: Any) -> None:
@@ -87,7 +79,7 @@ def test_an_assessment_from_opening_to_an_action(
     )
 
     # Inés signs in, switches to Spanish and opens the 2026 cycle.
-    _sign_in(page, "ines")
+    sign_in(page, "ines")
     page.locator("#language-select").select_option("es")
     page.wait_for_selector("html[lang=es]")
     page.goto("/assessments/")
@@ -113,7 +105,7 @@ def test_an_assessment_from_opening_to_an_action(
     _sign_out(page)
 
     # Rafael, the reviewer, asks for a change; Inés makes it and submits again.
-    _sign_in(page, "rafael")
+    sign_in(page, "rafael")
     page.goto(f"/assessments/{assessment.code}/")
     page.locator('#review-form input[value="request_changes"]').check()
     page.locator("#review-form select[name=section]").select_option("kf8")
@@ -121,7 +113,7 @@ def test_an_assessment_from_opening_to_an_action(
     page.locator("#send-review").click()
     page.wait_for_selector("#assessment-status.status-changes_requested")
     _sign_out(page)
-    _sign_in(page, "ines")
+    sign_in(page, "ines")
     # The request names the section it is about, and that section's page shows it.
     kf8 = next(s for s in questionnaire.sections if s.code == "kf8")
     page.goto(f"/assessments/{assessment.code}/")
@@ -136,7 +128,7 @@ def test_an_assessment_from_opening_to_an_action(
     page.locator("#submit-assessment").click()
     page.wait_for_selector("#assessment-status.status-submitted")
     _sign_out(page)
-    _sign_in(page, "rafael")
+    sign_in(page, "rafael")
     page.goto(f"/assessments/{assessment.code}/")
     page.locator('#review-form input[value="validate"]').check()
     page.locator("#send-review").click()
@@ -145,7 +137,7 @@ def test_an_assessment_from_opening_to_an_action(
     _sign_out(page)
 
     # Inés reads the results: radar chart, the earlier cycle and the regional median.
-    _sign_in(page, "ines")
+    sign_in(page, "ines")
     page.goto(f"/assessments/{assessment.code}/")
     page.locator("#see-results").click()
     page.locator("svg.radar").wait_for()
@@ -181,11 +173,7 @@ def test_the_demo_risk_map_follows_a_completed_treatment(page: Any, screenshot: 
 
     call_command("load_demo")
     risk = Risk.objects.get(title="Brokers pay to have incomplete declarations accepted")
-    page.goto("/login/")
-    page.locator("#id_username").fill("integrity")
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in(page, "integrity", DEMO_PASSWORD)
     page.goto("/assessments/risks/")
     assert page.locator("svg.heatmap").count() == 2
     screenshot(page, "assessment-06-risk-map")

@@ -10,26 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from arusha.analytics import GeneratorConfig, write_dataset
-from tests.conftest import PASSWORD
+from tests.e2e.steps import sign_in
 from tests.integrity.exports import european
 from tests.plain import assert_plain
 
 HEADER = "declaration_id;item_no;lodged_at;office_id;declarant_id;importer_id;hs_code;customs_value"
 
 
-def _log_in_in_spanish(page: Any) -> None:
-    page.goto("/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
-
-
-def _upload(page: Any, path: Path) -> None:
+def _open_the_upload_form(page: Any) -> None:
     page.locator("#nav-integrity").click()
     page.locator("#upload-run").click()
+
+
+def _submit(page: Any, path: Path) -> None:
     page.locator("input[name=file]").set_input_files(str(path))
     page.locator("#upload-form button[type=submit]").click()
 
@@ -46,17 +39,17 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     export = tmp_path / "exportación.csv"
     export.write_bytes(european(generated))
 
-    _log_in_in_spanish(page)
-    page.locator("#nav-integrity").click()
-    page.locator("#upload-run").click()
+    sign_in(page, "alice")
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+    _open_the_upload_form(page)
     # The CSV settings are offered, and left to detection unless the analyst chooses.
     for name in ("encoding", "delimiter", "decimal"):
         assert page.locator(f"select[name={name}]").input_value() == ""
     assert page.locator("select[name=delimiter] option:checked").inner_text().startswith("Detectar")
     screenshot(page, "integrity-upload-form-es")
 
-    page.locator("input[name=file]").set_input_files(str(export))
-    page.locator("#upload-form button[type=submit]").click()
+    _submit(page, export)
     page.locator("#ranked-entities").wait_for()
     notice = page.locator("#integrity-notice").inner_text()
     assert notice.startswith("Son indicadores para revisión, no pruebas de irregularidades.")
@@ -75,7 +68,8 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     good = "D1;1;2024-01-03;Aduana Bogotá 01;DCL1;IMP1;850440;1200,50"
     typo = "D2;1;2024-01-04;Aduana Bogotá 01;DCL1;IMP1;850440;12x0,5"
     broken.write_bytes(f"{HEADER}\n{good}\n{typo}\n".encode("cp1252"))
-    _upload(page, broken)
+    _open_the_upload_form(page)
+    _submit(page, broken)
     report = page.locator("#validation-report")
     report.wait_for()
     assert report.locator("h2").inner_text() == "El archivo tiene problemas"

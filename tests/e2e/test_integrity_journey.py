@@ -12,7 +12,7 @@ from django.utils import translation
 
 from arusha.analytics import REGISTRY, GeneratorConfig, write_dataset
 from arusha.integrity import wording
-from tests.conftest import PASSWORD
+from tests.e2e.steps import sign_in
 
 
 def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
@@ -23,11 +23,7 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     data = tmp_path / "declarations.csv"
     write_dataset(GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), data)
 
-    page.goto("/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in(page, "alice")
 
     page.locator("#nav-integrity").click()
     page.locator("#upload-run").click()

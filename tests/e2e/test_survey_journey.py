@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.conftest import PASSWORD
+from tests.e2e.steps import sign_in
 from tests.surveys.conftest import add_responses
 
 PHONE = {"width": 390, "height": 844}
@@ -120,11 +120,7 @@ def test_a_broker_answers_in_french_on_a_phone_and_the_officer_reads_the_results
     phone.close()
 
     # The integrity officer reads the results.
-    page.goto("/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in(page, "alice")
     page.locator("#nav-surveys").click()
     page.locator("#campaigns .results-link").first.click()
     page.locator("#results-title").wait_for()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.conftest import PASSWORD
+from tests.e2e.steps import sign_in
 from tests.surveys.conftest import add_responses
 
 PHONE = {"width": 390, "height": 844}
@@ -62,11 +62,7 @@ def test_an_officer_compares_campaigns_on_a_phone(
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto("/login/")
-    page.locator("#id_username").fill("alice")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/")
+    sign_in(page, "alice")
 
     page.goto(f"/surveys/{campaign.code}/results/")
     page.locator("#results-title").wait_for()
