@@ -14,7 +14,6 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
-from arusha.analytics.engine import ROW
 from arusha.analytics.indicators.base import (
     IndicatorInfo,
     Settings,
@@ -34,10 +33,10 @@ UNDERVALUATION = register(
         title="Undervalued lines cleared without adjustment",
         formula="Robust z = (ln(value/kg) - median_g) / (1.4826 MAD_g), g the HS6 x origin group, "
         "or HS6, or HS4 when the finer group has fewer than 30 lines (medians and MADs estimated "
-        "on a systematic sample of about 2 million lines). y = lines with z <= -3 and no offence "
-        "found or revenue recovered / priced lines; compared with peers as a rate (officers: other "
-        "officers of the office; declarants and offices: all others), with overdispersion; "
-        "Benjamini-Hochberg across units.",
+        "on a sample of about 2 million lines, every k-th item of each declaration). "
+        "y = lines with z <= -3 and no offence found or revenue recovered / priced lines; "
+        "compared with peers as a rate (officers: other officers of the office; declarants and "
+        "offices: all others), with overdispersion; Benjamini-Hochberg across units.",
         minimum="100 priced lines (positive value and mass); groups of 30 lines",
         source="Robust unit-value screening as in mirror and price-filter practice; Hampel (1974) "
         "for the MAD; Court of Justice of the EU, Keladis (2025), on statistical prices as "
@@ -63,7 +62,8 @@ def valued_lines(prep: Prepared) -> ir.Table:
     raw_digit = (v / (ibis.literal(10.0) ** v.log10().floor())).floor().cast("int64")
     no_officer = ibis.literal(NO_OFFICER)
     return t.select(
-        ROW,
+        "declaration_id",
+        "item_no",
         office_id=t.office_id,
         officer_id=t.officer_id if prep.has_officer else no_officer,
         declarant_id=t.declarant_id,
@@ -85,12 +85,15 @@ def group_stats(
 ) -> list[ir.Table]:
     """Median and MAD of log unit value per group, for each fallback level, materialised.
 
-    Estimated on a systematic sample (every k-th row) of about `uv_sample` lines, so that the
-    cost stays flat as data grows; below that size every line is used."""
+    Estimated on a sample of about `uv_sample` lines, so that the cost stays flat as data
+    grows; below that size every line is used. The sample is drawn from what a line is, not
+    where it stands in the file: every k-th item of each declaration, starting from an item
+    the hash of its identifier picks. The same lines in any order give the same sample."""
     step = max(1, int(np.ceil(n_lines / settings.uv_sample)))
     priced = lines.filter(lines.luv.notnull())
     if step > 1:
-        priced = priced.filter(priced[ROW] % step == 0)
+        start = priced.declaration_id.hash() % step
+        priced = priced.filter((start + priced.item_no) % step == 0)
     sample = prep.engine.materialize(
         "uv_sample", _with_groups(priced).select("hs6", "hs4", "origin", "luv")
     )
