@@ -9,12 +9,12 @@ PySpark for data that outgrows one machine). Three things go to DuckDB directly,
 - Parquet is read with `file_row_number`, so that validation can report each row's position in
   the file (Ibis has no row position that survives a scan);
 - a CSV file is read once straight into a typed temporary Parquet file (`store_rows`). Rows are
-  numbered in one of two ways. Fast: the copy is written with insertion order preserved and each
-  row's Parquet position is its number, about three times cheaper than numbering at the scan; it
-  is the file's order in every run we have measured, but DuckDB does not promise it after a read
-  that set rows aside, so it serves only the analysis (which needs a stable number, not the
-  file's). Exact: `row_number() OVER ()` on the scan itself, used when validation has problems to
-  report (the file is then read again; see `integrity._read_once`). Rows that do not fit the
+  numbered in one of two ways. Fast: each row's position in the copy, written in whatever order
+  the threads finish (keeping the file's order costs a sixth more, numbering at the scan about
+  three times more); unique and fixed for the run, it serves only the analysis, whose results
+  depend on no row order. Exact: `row_number() OVER ()` on the scan itself, in the file's order,
+  used when validation has problems to report and for `read_canonical` (the file is then read
+  again; see `integrity._read_once`). Rows that do not fit the
   header are set aside in a rejects table with their line and column instead of stopping the read
   with DuckDB's text.
 
@@ -282,17 +282,25 @@ class Engine:
         """Compute `expr` into a temporary Parquet file and read it back with the 1-based row
         number column (its own, or else the row's position in the copy): one pass over a CSV file
         gives typed, compressed columns (so 10 million rows stay well within memory) that every
-        later pass reads as fast as any Parquet file. The file is removed on close."""
+        later pass reads as fast as any Parquet file. The file is removed on close.
+
+        A position in the copy is unique and fixed for the run, but not the row's position in
+        the file: the analysis, which depends on no row order, may use it; a validation report
+        may not (see `open_csv`)."""
         target = self._scratch() / f"{name}-{uuid.uuid4().hex}.parquet"
         sql = ibis.to_sql(expr, dialect="duckdb")
-        self.backend.raw_sql("SET preserve_insertion_order = true")
+        # A row number counted at the scan needs the rows in the file's order; otherwise the
+        # rows are written in whatever order the threads finish them, a sixth faster.
+        numbered = ROW in expr.columns
+        if numbered:
+            self.backend.raw_sql("SET preserve_insertion_order = true")
         try:
             self.backend.raw_sql(f"COPY ({sql}) TO '{_sql_text(str(target))}' (FORMAT parquet)")
         except Exception as exc:  # DuckDB's text (with the query and paths) is not shown
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
         finally:
             self.backend.raw_sql("SET preserve_insertion_order = false")
-        if ROW not in expr.columns:
+        if not numbered:
             return self._read_parquet(target)
         try:
             return self.backend.read_parquet(str(target))

@@ -74,11 +74,17 @@ NUMERIC_KINDS = ("int", "money", "number", "percent")
 
 
 def _validated(
-    engine: Engine, source: Source, mapping: MappingRef, csv_format: CsvFormat | None
+    engine: Engine,
+    source: Source,
+    mapping: MappingRef,
+    csv_format: CsvFormat | None,
+    *,
+    exact: bool = False,
 ) -> tuple[Staged, ValidationReport]:
     """The staged source and its validation report. A CSV file first read the fast way, whose row
-    numbers need not be the file's, is read again exactly when there are problems to report."""
-    staged = _staged(engine, source, mapping, csv_format)
+    numbers need not be the file's, is read again exactly when there are problems to report
+    (`exact`: read it exactly from the start)."""
+    staged = _staged(engine, source, mapping, csv_format, exact=exact)
     report = validate_staged(engine, staged)
     if not report.ok and not staged.exact_rows:
         staged = _staged(engine, source, mapping, csv_format, exact=True)
@@ -190,9 +196,10 @@ def read_canonical(
     engine: Engine | None = None,
     csv_format: CsvFormat | None = None,
 ) -> pa.Table:
-    """Validate `source` and return it in the canonical schema (raises ValidationFailed)."""
+    """Validate `source` and return it in the canonical schema, rows in the file's order
+    (raises ValidationFailed)."""
     with _engine(engine) as active:
-        staged, report = _validated(active, source, mapping, csv_format)
+        staged, report = _validated(active, source, mapping, csv_format, exact=True)
         if not report.ok:
             raise ValidationFailed(report)
         return staged.canonical.order_by(ROW).drop(ROW).to_pyarrow()
