@@ -25,15 +25,23 @@ def contributions(indicators: pd.DataFrame) -> np.ndarray:
     return np.where(computed, np.clip(np.nan_to_num(z, nan=0.0), 0.0, CAP), np.nan)
 
 
+def _first_appearance(f: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Each row's entity, numbered in order of first appearance (as groupby().ngroup() with
+    sort=False, several times faster on text keys): each key's codes, combined into one number."""
+    combined = np.zeros(len(f), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(f[key].to_numpy(dtype=object), use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+    return pd.factorize(combined)[0]
+
+
 def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: score, rank within its kind, flags, and each indicator's contribution."""
     columns = [*ENTITY_KEY, "score", "rank", "flags", "indicators"]
     if indicators.empty:
         return pd.DataFrame(columns=[*columns, *TOP])
     f = indicators.reset_index(drop=True)
-    # Entities numbered in order of first appearance (several times faster than joining the
-    # keys into one text and factorising it).
-    codes = f.groupby(ENTITY_KEY, sort=False, dropna=False).ngroup().to_numpy()
+    codes = _first_appearance(f, ENTITY_KEY)
     size = int(codes.max()) + 1
     contribution = contributions(f)
     first = np.unique(codes, return_index=True)[1]
@@ -47,18 +55,23 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     out["indicators"] = np.bincount(codes, weights=~np.isnan(contribution), minlength=size).astype(
         int
     )
-    names = sorted(f["indicator"].unique())
-    for name in names:
-        mine = (f["indicator"] == name).to_numpy()
+    indicator, found = pd.factorize(f["indicator"].to_numpy(dtype=object), sort=True)
+    names = [str(name) for name in found]
+    for k, name in enumerate(names):
+        mine = indicator == k
         column = np.full(size, np.nan)
         column[codes[mine]] = np.round(contribution[mine], 3)
         out[name] = column
     best = np.lexsort((-np.nan_to_num(contribution, nan=-1.0), codes))
     best = best[np.unique(codes[best], return_index=True)[1]]
     leads = np.nan_to_num(contribution[best]) > 0
-    out["top_reason"] = np.where(leads, f["explanation"].to_numpy()[best], "")
-    out["top_indicator"] = np.where(leads, f["indicator"].to_numpy()[best], "")
-    out["top_wording"] = np.where(leads, f["wording"].to_numpy()[best], "[]")
+    for top, source, none in zip(
+        TOP, ("explanation", "indicator", "wording"), ("", "", "[]"), strict=True
+    ):
+        # Kept as Python strings: pandas would copy them into its string type, which costs
+        # more than all the rest of the scoring on 100,000 long explanations.
+        picked = np.where(leads, f[source].to_numpy(dtype=object)[best], none)
+        out[top] = pd.Series(picked, index=out.index, dtype=object, copy=False)
     out = out.sort_values(
         ["entity_kind", "score", "entity_id", "office_id"],
         ascending=[True, False, True, True],
