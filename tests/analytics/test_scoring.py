@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from arusha.analytics.indicators.base import rows
+from arusha.analytics.indicators.base import rows, sort_codes
 from arusha.analytics.scoring import score_entities
 
 
@@ -16,15 +16,29 @@ def _indicators() -> pd.DataFrame:
         entity_kind=["officer", "officer", "pair", "officer", "declarant", "officer", "officer"],
         entity_id=["A", "A", "A|B", "A", "A", "C", "C"],
         office_id=["O1", "O2", "O1", "O1", "", "O1", "O1"],
-        indicator=["downgrades", "downgrades", "pair_excess", "red_detection", "benford",
-                   "downgrades", "red_detection"],  # fmt: skip
+        indicator=[
+            "downgrades",
+            "downgrades",
+            "pair_excess",
+            "red_detection",
+            "benford",
+            "downgrades",
+            "red_detection",
+        ],
         value=[0.4, 0.1, 12.0, 0.2, 0.3, np.nan, 0.5],
         expected=0.1,
         p_value=0.01,
         q_value=0.02,
         flagged=[True, False, True, False, False, False, True],
-        explanation=["A downgrades at O1", "A downgrades at O2", "A and B", "A detects at O1",
-                     "A digits", "C not computed", "C detects"],  # fmt: skip
+        explanation=[
+            "A downgrades at O1",
+            "A downgrades at O2",
+            "A and B",
+            "A detects at O1",
+            "A digits",
+            "C not computed",
+            "C detects",
+        ],
         wording="[]",
         n=100,
         z=[2.5, -1.0, 14.0, 1.5, 0.5, np.nan, 3.0],
@@ -71,3 +85,14 @@ def test_entities_do_not_depend_on_the_order_of_the_rows() -> None:
     indicators = _indicators()
     shuffled = indicators.sample(frac=1, random_state=3).reset_index(drop=True)
     pd.testing.assert_frame_equal(score_entities(shuffled), score_entities(indicators))
+
+
+def test_sort_codes_order_texts_as_python_does_missing_last() -> None:
+    texts = np.array(["b", "", "Zé", None, "a|c", "ab|c", "b", "Z", "é", np.nan], dtype=object)
+    codes = sort_codes(texts)
+    present = [t for t in texts if isinstance(t, str)]
+    assert [texts[i] for i in np.argsort(codes, kind="stable")][: len(present)] == sorted(present)
+    assert codes[1] < codes[5] < codes[4]  # "" < "ab|c" < "a|c": "b" comes before "|"
+    assert codes[0] == codes[6]  # equal texts, equal codes
+    assert codes[3] == codes[9] == codes.max()  # missing values last
+    assert (np.delete(codes, [3, 9]) < codes[3]).all()

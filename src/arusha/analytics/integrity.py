@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -17,7 +18,7 @@ from arusha.analytics.csvformat import CsvFormat, Dialect, detect, next_encoding
 from arusha.analytics.engine import ROW, Engine, Source, existing, is_text
 from arusha.analytics.errors import ValidationFailed
 from arusha.analytics.indicators import base
-from arusha.analytics.indicators.base import Settings
+from arusha.analytics.indicators.base import Settings, sort_codes
 from arusha.analytics.indicators.benford import benford
 from arusha.analytics.indicators.concentration import concentration
 from arusha.analytics.indicators.conduct import conduct
@@ -296,13 +297,13 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return base.empty()
     out = pd.concat(frames, ignore_index=True)
-    out["_kind"] = out["entity_kind"].map(KIND_ORDER)
-    out = out.sort_values(
-        ["_kind", "indicator", "q_value", "entity_id", "office_id"],
-        kind="stable",
-        na_position="last",
-    )
-    return out.drop(columns="_kind").reset_index(drop=True)
+    # By kind, indicator, q-value, entity and office, missing values last; ties keep their order.
+    kinds, names = pd.factorize(out["entity_kind"].to_numpy(dtype=object))
+    kind = np.array([KIND_ORDER[name] for name in names], dtype=np.int64)[kinds]
+    q = out["q_value"].to_numpy(dtype=float)
+    ids = [sort_codes(out[column]) for column in ("indicator", "entity_id", "office_id")]
+    order = np.lexsort((ids[2], ids[1], q, ids[0], kind))
+    return out.take(order).reset_index(drop=True)
 
 
 def _overview(prep: Prepared) -> dict[str, object]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from arusha.analytics.indicators.base import first_appearance, sort_codes
+
 ENTITY_KEY = ["entity_kind", "entity_id", "office_id"]
 CAP = 10.0
 # The main reason: the explanation of the largest contribution, its indicator, and the
@@ -25,23 +27,13 @@ def contributions(indicators: pd.DataFrame) -> np.ndarray:
     return np.where(computed, np.clip(np.nan_to_num(z, nan=0.0), 0.0, CAP), np.nan)
 
 
-def _first_appearance(f: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Each row's entity, numbered in order of first appearance (as groupby().ngroup() with
-    sort=False, several times faster on text keys): each key's codes, combined into one number."""
-    combined = np.zeros(len(f), dtype=np.int64)
-    for key in keys:
-        codes, uniques = pd.factorize(f[key].to_numpy(dtype=object), use_na_sentinel=False)
-        combined = combined * len(uniques) + codes
-    return pd.factorize(combined)[0]
-
-
 def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: score, rank within its kind, flags, and each indicator's contribution."""
     columns = [*ENTITY_KEY, "score", "rank", "flags", "indicators"]
     if indicators.empty:
         return pd.DataFrame(columns=[*columns, *TOP])
     f = indicators.reset_index(drop=True)
-    codes = _first_appearance(f, ENTITY_KEY)
+    codes = first_appearance(f, ENTITY_KEY)
     size = int(codes.max()) + 1
     contribution = contributions(f)
     first = np.unique(codes, return_index=True)[1]
@@ -72,10 +64,12 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
         # more than all the rest of the scoring on 100,000 long explanations.
         picked = np.where(leads, f[source].to_numpy(dtype=object)[best], none)
         out[top] = pd.Series(picked, index=out.index, dtype=object, copy=False)
-    out = out.sort_values(
-        ["entity_kind", "score", "entity_id", "office_id"],
-        ascending=[True, False, True, True],
-        kind="stable",
-    )
-    out["rank"] = out.groupby("entity_kind").cumcount() + 1
-    return out[[*columns, *names, *TOP]].reset_index(drop=True)
+    # By kind, score (highest first), entity and office; ranked within the kind.
+    kind = sort_codes(out["entity_kind"])
+    keys = (sort_codes(out["office_id"]), sort_codes(out["entity_id"]), -out["score"], kind)
+    order = np.lexsort(keys)
+    out = out.take(order).reset_index(drop=True)
+    kind = kind[order]
+    starts = np.flatnonzero(np.r_[True, kind[1:] != kind[:-1]])
+    out["rank"] = np.arange(len(out)) - np.repeat(starts, np.diff(np.r_[starts, len(out)])) + 1
+    return out[[*columns, *names, *TOP]]

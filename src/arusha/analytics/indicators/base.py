@@ -1,4 +1,5 @@
-"""What every indicator shares: settings, the output row format, peer comparisons."""
+"""What every indicator shares: settings, the output row format, peer comparisons, and integer
+codes for text keys."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from arusha.analytics import stats
 
@@ -229,3 +232,27 @@ def inherited_variance(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = own_sq / own_n**2 + peer_sq / peer_n**2
     return share.fillna(0.0) * tau2
+
+
+def sort_codes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Integers that sort as the texts do (by code point, missing values last).
+
+    Sorting or grouping a column of Python strings makes pandas copy every text into its own
+    string type first; on 100,000 long identifiers that costs more than the sort itself. Here
+    only the distinct texts are sorted, by Arrow."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    order = pc.sort_indices(pa.array(uniques, type=pa.string())).to_numpy()
+    rank = np.empty(len(uniques) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    rank[-1] = len(uniques)  # the code of a missing value (-1) reads this: last
+    return rank[codes]
+
+
+def first_appearance(f: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Each row's entity, numbered in order of first appearance (as groupby().ngroup() with
+    sort=False, several times faster on text keys): each key's codes, combined into one number."""
+    combined = np.zeros(len(f), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(f[key].to_numpy(dtype=object), use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+    return pd.factorize(combined)[0]

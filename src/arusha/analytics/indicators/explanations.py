@@ -273,10 +273,16 @@ def _column(name: str, values: object, size: int) -> tuple[np.ndarray, np.ndarra
     q-values repeat a lot, and writing them is the slow part of long explanation columns."""
     kind = PARAMS[name]
     if kind == "text":
-        text = np.broadcast_to(np.asarray(values, dtype=object), size).astype(str)
-        codes, distinct = pd.factorize(text)
-        encoded = np.array([json.dumps(v) for v in distinct], dtype=object)
-        return text.astype(object), encoded[codes]
+        # Python objects throughout: a NumPy text array is as wide as the longest value.
+        given = np.broadcast_to(np.asarray(values, dtype=object), size)
+        codes, distinct = pd.factorize(given)
+        words = [str(v) for v in distinct]
+        text = np.array([*words, ""], dtype=object)[codes]
+        encoded = np.array([*(json.dumps(w) for w in words), ""], dtype=object)[codes]
+        for i in np.flatnonzero(codes < 0):  # None or NaN: written as str() writes them
+            text[i] = str(given[i])
+            encoded[i] = json.dumps(text[i])
+        return text, encoded
     rounded = _rounded(kind, np.broadcast_to(np.asarray(values, dtype=float), size))
     distinct, at = np.unique(rounded, return_inverse=True)
     write = ENGLISH[kind]

@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 
 from arusha.analytics import stats
-from arusha.analytics.indicators.base import IndicatorInfo, Settings, register, rows, with_q
+from arusha.analytics.indicators.base import (
+    IndicatorInfo,
+    Settings,
+    first_appearance,
+    register,
+    rows,
+    with_q,
+)
 from arusha.analytics.indicators.explanations import (
     Text,
     columns,
@@ -227,10 +234,14 @@ def pair_excess(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per pair: its most significant quarter, with how many quarters were flagged."""
     if cells.empty:
         return rows(entity_kind=[])
-    keys = PAIR_KEYS
     exposure = cells.attrs.get("exposure", "quarter")
-    tally = cells.groupby(keys).agg(quarters=("n", "size"), flagged_quarters=("flagged", "sum"))
-    best = cells.drop_duplicates(keys, keep="first").merge(tally, on=keys)
+    # The first row of each pair is its most significant quarter (cells are sorted by q).
+    pair = first_appearance(cells, PAIR_KEYS)
+    first = np.unique(pair, return_index=True)[1]
+    best = cells.take(first).reset_index(drop=True)
+    best["quarters"] = np.bincount(pair)
+    best["flagged_quarters"] = np.bincount(pair, weights=cells["flagged"].to_numpy(dtype=float))
+    best["flagged_quarters"] = best["flagged_quarters"].astype(np.int64)
 
     def sentence(b: pd.DataFrame) -> Text:
         said = phrase(
