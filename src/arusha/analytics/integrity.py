@@ -301,8 +301,10 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     kinds, names = pd.factorize(out["entity_kind"].to_numpy(dtype=object))
     kind = np.array([KIND_ORDER[name] for name in names], dtype=np.int64)[kinds]
     q = out["q_value"].to_numpy(dtype=float)
-    ids = [sort_codes(out[column]) for column in ("indicator", "entity_id", "office_id")]
-    order = np.lexsort((ids[2], ids[1], q, ids[0], kind))
+    indicator, entity, office = (
+        sort_codes(out[c]) for c in ("indicator", "entity_id", "office_id")
+    )
+    order = np.lexsort((office, entity, q, indicator, kind))  # the last key sorts first
     return out.take(order).reset_index(drop=True)
 
 

@@ -66,8 +66,8 @@ def score_entities(indicators: pd.DataFrame) -> pd.DataFrame:
         out[top] = pd.Series(picked, index=out.index, dtype=object, copy=False)
     # By kind, score (highest first), entity and office; ranked within the kind.
     kind = sort_codes(out["entity_kind"])
-    keys = (sort_codes(out["office_id"]), sort_codes(out["entity_id"]), -out["score"], kind)
-    order = np.lexsort(keys)
+    office, entity = sort_codes(out["office_id"]), sort_codes(out["entity_id"])
+    order = np.lexsort((office, entity, -out["score"].to_numpy(), kind))  # the last key first
     out = out.take(order).reset_index(drop=True)
     kind = kind[order]
     starts = np.flatnonzero(np.r_[True, kind[1:] != kind[:-1]])
