@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from arusha.analytics.indicators.base import rows, sort_codes
+from arusha.analytics.indicators.base import first_appearance, rows, sort_codes
 from arusha.analytics.scoring import score_entities
 
 
@@ -96,3 +96,17 @@ def test_sort_codes_order_texts_as_python_does_missing_last() -> None:
     assert codes[0] == codes[6]  # equal texts, equal codes
     assert codes[3] == codes[9] == codes.max()  # missing values last
     assert (np.delete(codes, [3, 9]) < codes[3]).all()
+
+
+def test_first_appearance_numbers_rows_as_pandas_groups_them() -> None:
+    frame = pd.DataFrame(
+        {
+            "kind": ["a", "b", "a", None, "a", None, "b"],
+            "id": ["x", "x", "x", "y", np.nan, "y", "x"],
+            "office": ["1", "1", "2", "1", "1", "1", "1"],
+        },
+        dtype=object,
+    )
+    expected = frame.groupby(["kind", "id", "office"], sort=False, dropna=False).ngroup()
+    assert list(first_appearance(frame, ["kind", "id", "office"])) == list(expected)
+    assert list(expected) == [0, 1, 2, 3, 4, 3, 1]

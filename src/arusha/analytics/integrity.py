@@ -299,7 +299,9 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     # By kind, indicator, q-value, entity and office, missing values last; ties keep their order.
     kinds, names = pd.factorize(out["entity_kind"].to_numpy(dtype=object))
-    kind = np.array([KIND_ORDER[name] for name in names], dtype=np.int64)[kinds]
+    # a kind outside KIND_ORDER sorts last, as a missing value did when the kinds were mapped
+    kind = np.array([KIND_ORDER.get(name, len(KIND_ORDER)) for name in names], dtype=np.int64)
+    kind = kind[kinds]
     q = out["q_value"].to_numpy(dtype=float)
     indicator, entity, office = (
         sort_codes(out[c]) for c in ("indicator", "entity_id", "office_id")

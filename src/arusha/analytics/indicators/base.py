@@ -250,9 +250,10 @@ def sort_codes(values: pd.Series | np.ndarray) -> np.ndarray:
 
 def first_appearance(f: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """Each row's entity, numbered in order of first appearance (as groupby().ngroup() with
-    sort=False, several times faster on text keys): each key's codes, combined into one number."""
+    sort=False, several times faster on text keys): each key's codes, combined into one number
+    and numbered again after each key, so that it stays below the number of rows."""
     combined = np.zeros(len(f), dtype=np.int64)
     for key in keys:
         codes, uniques = pd.factorize(f[key].to_numpy(dtype=object), use_na_sentinel=False)
-        combined = combined * len(uniques) + codes
-    return pd.factorize(combined)[0]
+        combined = pd.factorize(combined * len(uniques) + codes)[0]
+    return combined
