@@ -100,6 +100,19 @@ def test_a_point_where_a_decimal_comma_is_expected_is_not_read_ten_times_off(
             "the row has more fields than the header: 1 row (for example row 3)",
         ),
         (
+            "three fields too many in row 3: one row, named once",
+            [ROWS[0], ROWS[1], ROWS[2] + ",extra,more,again"],
+            [],
+            "- [-] the row has more fields than the header: 1 row (for example row 3)\n",
+        ),
+        (
+            "row 2 cut short: one problem of the row, not one per field it lacks",
+            [ROWS[0], ",".join(ROWS[1].split(",")[:4]), ROWS[2]],
+            [],
+            "with 1 problem(s); nothing was analysed.\n"
+            "- [-] the row has fewer fields than the header: 1 row (for example row 2)\n",
+        ),
+        (
             "Latin-1 text read as UTF-8 because the person said so",
             ROWS,
             ["--encoding", "utf-8", "--write-latin1"],
@@ -294,3 +307,4 @@ def test_the_plain_text_check_finds_the_engines_words_and_passes_sentences() -> 
     assert engine_text("IO Error: No files found that match /tmp/arusha-integrity-1/d.parquet")
     assert not engine_text('<select name="encoding"><option>Detectar</option></select>')
     assert not engine_text("customs_value is not a number (row 2, written with a decimal comma).")
+

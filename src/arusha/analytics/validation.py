@@ -59,6 +59,7 @@ REJECTS = {
     "INVALID UNICODE": ("encoding", "not_utf8", "the text is not valid UTF-8"),
 }
 UNREADABLE_ROW = ("malformed_row", "unreadable", "the row cannot be read")
+WHOLE_ROW_REJECTS = frozenset({"TOO MANY COLUMNS", "MISSING COLUMNS"})
 
 
 @dataclass(frozen=True)
@@ -156,11 +157,15 @@ def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
 
 
 def _rejected(rejects: list[Reject]) -> list[Problem]:
-    """One problem per kind of CSV row set aside and column, with the first row numbers."""
-    groups: dict[tuple[str, str, str, str], list[int]] = {}
+    """One problem per kind of CSV row set aside and column, with the first row numbers.
+
+    The reader sets a row with fields too many or too few aside once per field it lacks or
+    has over; that is one problem of the whole row, counted once."""
+    groups: dict[tuple[str, str, str, str], set[int]] = {}
     for reject in rejects:
         kind, detail, message = REJECTS.get(reject.kind, UNREADABLE_ROW)
-        groups.setdefault((kind, detail, message, reject.column), []).append(reject.row)
+        column = "" if reject.kind in WHOLE_ROW_REJECTS else reject.column
+        groups.setdefault((kind, detail, message, column), set()).add(reject.row)
     return [
         Problem(column, kind, len(rows), tuple(sorted(rows)[:EXAMPLES]), message, detail)
         for (kind, detail, message, column), rows in groups.items()
