@@ -308,3 +308,117 @@ def test_the_plain_text_check_finds_the_engines_words_and_passes_sentences() -> 
     assert not engine_text('<select name="encoding"><option>Detectar</option></select>')
     assert not engine_text("customs_value is not a number (row 2, written with a decimal comma).")
 
+
+def dated(path: Path, dates: list[str], **kwargs: str) -> Path:
+    """ROWS with their lodging dates written as `dates` say."""
+    lines = [
+        r.replace(f"2024-01-0{3 + i}", d) for i, (r, d) in enumerate(zip(ROWS, dates, strict=True))
+    ]
+    return write(path, lines, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("dates", "order"),
+    [
+        (["26/02/2024", "13.01.2024 14:05", "04-03-2024 08:30:15"], "dmy"),
+        (["02/26/2024", "01/13/2024 14:05", "03/04/2024 08:30:15"], "mdy"),
+    ],
+)
+def test_dates_written_day_first_or_month_first_are_detected_and_read(
+    tmp_path: Path, dates: list[str], order: str
+) -> None:
+    path = dated(tmp_path / "export.csv", dates, delimiter=";")
+    assert detect(path, CsvFormat(), [], ["lodged_at"]).date_order == order
+    table = read_canonical(path)
+    assert [str(d) for d in table.column("lodged_at").to_pylist()] == [
+        "2024-02-26 00:00:00",
+        "2024-01-13 14:05:00",
+        "2024-03-04 08:30:15",
+    ]
+
+
+def test_dates_that_could_be_read_either_way_are_not_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = dated(tmp_path / "export.csv", ["03/04/2024", "05/04/2024", "06/04/2024"])
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Dates such as 03/04/2024 can be read day first or month first")
+    assert_plain(err.removeprefix("error: "))
+    for order, month in (("dmy", 4), ("mdy", 3)):
+        table = read_canonical(path, csv_format=CsvFormat(date_order=order))
+        assert table.column("lodged_at")[0].as_py().month == month
+    assert main(["validate", str(path), "--date-order", "mdy"]) == 0
+
+
+def test_a_date_that_does_not_exist_in_a_day_first_file_is_named_with_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = dated(tmp_path / "export.csv", ["26/02/2024", "31/02/2024", "2024-01-05"])
+    assert main(["validate", str(path)]) == 2
+    out = capsys.readouterr().out
+    wanted = (
+        "lodged_at is not a date (DD/MM/YYYY or DD/MM/YYYY HH:MM:SS): 1 row (for example row 2)"
+    )
+    assert f"- [lodged_at] {wanted}" in out  # ISO dates (row 3) are read whatever the order
+
+
+def test_a_mapping_can_fix_the_date_order(tmp_path: Path) -> None:
+    from arusha.analytics.mapping import parse_mapping
+
+    path = dated(tmp_path / "export.csv", ["03/04/2024", "05/04/2024", "06/04/2024"])
+    mapping = parse_mapping("csv:\n  date_order: dmy\n")
+    table = read_canonical(path, mapping)
+    assert table.column("lodged_at")[0].as_py().month == 4
+
+
+def test_the_results_are_the_same_whichever_way_the_dates_are_written(tmp_path: Path) -> None:
+    generated, _truth = generate_table(GeneratorConfig(rows=3000, seed=5))
+    iso = tmp_path / "iso.csv"
+    pacsv.write_csv(generated, iso, pacsv.WriteOptions(quoting_style="none"))
+    lines = iso.read_text().splitlines()
+    header = [name.strip('"') for name in lines[0].split(",")]
+    columns = [header.index("lodged_at"), header.index("released_at")]
+    for row in range(1, len(lines)):
+        fields = lines[row].split(",")
+        for i in columns:
+            if fields[i]:
+                day, time = fields[i][:10], fields[i][10:]
+                fields[i] = f"{day[8:10]}/{day[5:7]}/{day[:4]}{time}"
+        lines[row] = ",".join(fields)
+    day_first = tmp_path / "day_first.csv"
+    day_first.write_text("\n".join(lines) + "\n")
+    assert "/" in lines[1] and "/" not in iso.read_text().splitlines()[1]
+    one, other = run_integrity(iso), run_integrity(day_first)
+    assert len(one.indicators) > 100 and one.summary["rows"] == other.summary["rows"] == 3000
+    assert one.indicators.equals(other.indicators)
+    assert one.entities.equals(other.entities)
+    assert one.pair_cells.equals(other.pair_cells)
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-delimited."""
+    path = tmp_path / "unicode.txt.csv"
+    path.write_bytes(("\n".join([HEADER, *ROWS]) + "\n").replace(",", "\t").encode("utf-16"))
+    table = read_canonical(path)
+    assert table.column("office_id").to_pylist() == ["Bogotá", "OF01", "OF01"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "message"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 64, "spreadsheet", "save it as CSV"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "spreadsheet", "not a CSV file"),
+        (f"{HEADER}\n{ROWS[0]}\nD2\x00,1".encode(), "binary", "Line 3 of the file holds a NUL"),
+    ],
+)
+def test_a_workbook_or_binary_file_is_refused_with_what_to_do(
+    tmp_path: Path, content: bytes, kind: str, message: str
+) -> None:
+    path = tmp_path / "declarations.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as failure:
+        validate(path)
+    assert failure.value.kind == kind
+    assert message in str(failure.value)
+    assert_plain(str(failure.value))

@@ -1,6 +1,7 @@
 """A Spanish-speaking analyst uploads her administration's own export (Windows-1252, semicolons,
-decimal commas) without touching the CSV settings, then a file with a typing mistake, and reads
-what is wrong in Spanish, with the column and the row, on a desktop and on a phone.
+decimal commas, dates day first) without touching the CSV settings, then a file with a typing
+mistake, and reads what is wrong in Spanish, with the column and the row, on a desktop and on a
+phone; then a file whose dates could be read either way, and is asked for their order.
 
 Selectors are ids and form field names; the Spanish sentences asserted are the translations."""
 
@@ -44,7 +45,7 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     page.wait_for_selector("html[lang=es]")
     _open_the_upload_form(page)
     # The CSV settings are offered, and left to detection unless the analyst chooses.
-    for name in ("encoding", "delimiter", "decimal"):
+    for name in ("encoding", "delimiter", "decimal", "date_order"):
         assert page.locator(f"select[name={name}]").input_value() == ""
     assert page.locator("select[name=delimiter] option:checked").inner_text().startswith("Detectar")
     screenshot(page, "integrity-upload-form-es")
@@ -89,3 +90,28 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert details.evaluate("e => getComputedStyle(e, '::before').content") == '"Detalles: "'
     screenshot(page, "integrity-broken-export-es-phone")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # Dates that could be day first or month first: the form asks instead of guessing.
+    early = tmp_path / "primeros-dias.csv"
+    lines = [f"D{n};1;0{n}/04/2024;Aduana Bogotá 01;DCL1;IMP1;850440;1200,50" for n in (1, 2, 3)]
+    early.write_bytes("\n".join([HEADER, *lines, ""]).encode("cp1252"))
+    _open_the_upload_form(page)
+    _submit(page, early)
+    error = page.locator("#id_date_order_error")  # beside the setting that resolves it
+    error.wait_for()
+    assert "Fechas como 01/04/2024 pueden leerse con el día primero o con el mes primero" in (
+        error.inner_text()
+    )
+    assert AnalysisRun.objects.count() == 2  # no run for a file that could not be read
+    screenshot(page, "integrity-date-order-asked-es")
+    page.locator("select[name=date_order]").select_option("dmy")
+    assert page.locator("select[name=date_order] option:checked").inner_text() == (
+        "Día primero: 26/02/2024"
+    )
+    _submit(page, early)
+    page.locator("#ranked-entities").wait_for()
+    latest = AnalysisRun.objects.order_by("-created_at").first()
+    assert latest is not None and latest.status == AnalysisRun.Status.DONE
+    assert latest.rows == 3

@@ -48,7 +48,7 @@ def test_the_form_offers_the_csv_settings_with_detection_by_default(
     client: Any, alice: Any
 ) -> None:
     page = _spanish(client, alice).get(reverse("integrity:upload")).content.decode()
-    for name in ("encoding", "delimiter", "decimal"):
+    for name in ("encoding", "delimiter", "decimal", "date_order"):
         assert f'name="{name}"' in page
     assert '<option value="" selected>Detectar' in page
 
@@ -58,8 +58,42 @@ def test_the_csv_settings_chosen_on_the_form_are_used(
 ) -> None:
     client.force_login(alice)
     content = european(declarations_csv, encoding="latin-1")
-    _upload(client, ecuador, "export.csv", content, encoding="cp1252", delimiter=";", decimal=",")
+    _upload(
+        client,
+        ecuador,
+        "export.csv",
+        content,
+        encoding="cp1252",
+        delimiter=";",
+        decimal=",",
+        date_order="dmy",
+    )
     assert AnalysisRun.objects.get().status == AnalysisRun.Status.DONE
+
+
+def test_dates_that_could_be_read_either_way_are_asked_for_in_spanish_then_read_as_chosen(
+    client: Any, alice: Any, ecuador: Any
+) -> None:
+    content = f"{HEADER}\nD1,1,03/04/2024,OF01,DCL1,IMP1,850440,1200\n".encode()
+    page = _upload(_spanish(client, alice), ecuador, "export.csv", content).content.decode()
+    assert not AnalysisRun.objects.exists()
+    error = page.split('id="id_date_order_error"')[1].split("</ul>")[0]  # beside the setting
+    assert "Fechas como 03/04/2024 pueden leerse con el día primero o con el mes primero" in error
+    assert_plain(page)
+    _upload(client, ecuador, "export.csv", content, date_order="dmy")
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE, run.problems
+    assert run.entities.exists()
+
+
+def test_a_workbook_saved_with_a_csv_name_is_refused_in_spanish_with_what_to_do(
+    client: Any, alice: Any, ecuador: Any
+) -> None:
+    content = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200
+    page = _upload(_spanish(client, alice), ecuador, "export.csv", content).content.decode()
+    assert not AnalysisRun.objects.exists()
+    assert "no un archivo CSV: ábralo en el programa de hojas de cálculo, guárdelo como CSV" in page
+    assert_plain(page)
 
 
 @pytest.mark.parametrize(

@@ -150,12 +150,17 @@ def _library_details() -> set[str]:
     from arusha.analytics import schema
     from arusha.analytics.engine import ROW
     from arusha.analytics.load import stage
-    from arusha.analytics.mapping import IDENTITY, parse_mapping
+    from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, parse_mapping
     from arusha.analytics.validation import REJECTS, UNREADABLE_ROW
 
     text = ibis.table({ROW: "int64", **dict.fromkeys(schema.NAMES, "string")}, name="t")
     dated = parse_mapping("columns:\n  lodged_at: {column: lodged_at, format: '%d/%m/%Y'}")
-    details = {c.detail for m in (IDENTITY, dated) for c in stage(text, m, text_source=True).checks}
+    ordered = [
+        Mapping(name=order, columns={"lodged_at": ColumnSpec(column="lodged_at", order=order)})
+        for order in ("dmy", "mdy")
+    ]
+    mappings = (IDENTITY, dated, *ordered)
+    details = {c.detail for m in mappings for c in stage(text, m, text_source=True).checks}
     details |= {c.detail for c in stage(text, IDENTITY, decimal=",").checks}
     details |= {detail for _kind, detail, _message in [*REJECTS.values(), UNREADABLE_ROW]}
     return details | {"required", "mapping_absent", "no_rows", "repeats", "no_item_1", "differs"}
@@ -163,7 +168,7 @@ def _library_details() -> set[str]:
 
 def test_every_detail_of_a_validation_problem_has_a_sentence() -> None:
     details = _library_details()
-    assert {"not_number_comma", "not_date_format", "unclosed_quote", "not_utf8"} <= details
+    assert {"not_number_comma", "not_date_format", "not_date_dmy", "unclosed_quote"} <= details
     assert details == set(wording.DETAILS)
 
 

@@ -41,6 +41,8 @@ CSV_HELP = {
     "delimiter": "field delimiter of a CSV file: ',' ';' 'tab' or '|' (default: detected)",
     "decimal": "decimal mark of numbers in a CSV file: '.' or ',' (default: detected; a comma "
     "is only detected when the delimiter is not one)",
+    "date-order": "order of dates in a CSV file: ymd (2024-02-26), dmy (26/02/2024) or mdy "
+    "(02/26/2024) (default: detected; asked for when the file's dates could be read either way)",
 }
 
 
@@ -51,7 +53,12 @@ def _csv_options(parser: argparse.ArgumentParser) -> None:
 
 def _csv_format(args: argparse.Namespace) -> CsvFormat:
     delimiter = delimiter_option(args.delimiter) if args.delimiter else None
-    return CsvFormat(encoding=args.encoding, delimiter=delimiter, decimal=args.decimal)
+    return CsvFormat(
+        encoding=args.encoding,
+        delimiter=delimiter,
+        decimal=args.decimal,
+        date_order=args.date_order,
+    )
 
 
 def _epilog(name: str) -> str:

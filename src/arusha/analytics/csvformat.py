@@ -5,7 +5,12 @@ separated by semicolons and a decimal comma ("1.234,50"). Each setting can be gi
 given is detected from the start of the file: UTF-8 if the sample is valid UTF-8, else
 Windows-1252 (Latin-1 for the few bytes it leaves undefined); the delimiter among `,` `;` tab and
 `|` that splits the header into the most fields and every sample line into as many; a decimal
-comma when the delimiter is not a comma and numbers in the sample are written with one.
+comma when the delimiter is not a comma and numbers in the sample are written with one; dates
+written day first (26/02/2024) or month first (02/26/2024) when the sample has a day above 12 in
+one place and none in the other. A sample where every such date could be read both ways is an
+error that asks for the order: guessing would move a declaration into another month unseen.
+A UTF-16 file (Excel's "Unicode text") is known by its byte-order mark. A spreadsheet workbook or
+another binary file is refused with a message that says what to do.
 """
 
 from __future__ import annotations
@@ -26,11 +31,18 @@ SAMPLE_BYTES = 1 << 20
 SAMPLE_LINES = 200
 DELIMITERS = (",", ";", "\t", "|")
 DECIMALS = (".", ",")
+DATE_ORDERS = ("ymd", "dmy", "mdy")  # year first (ISO, the default), day first, month first
 AUTO_ENCODINGS = ("cp1252", "latin-1")  # tried in turn when the text is not UTF-8
 DUCKDB_ENCODINGS = ("utf-8",)  # other encodings are converted to UTF-8 first
 CHUNK = 16 << 20
 COMMA_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)$")
 DOT_NUMBER = re.compile(r"^[+-]?\d+\.\d+$")
+DAY_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?:[ T]|$)")
+ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)")
+# The first bytes of files that are not text: Office Open XML and OpenDocument workbooks are
+# ZIP archives; older Excel workbooks are OLE compound files.
+SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class CsvFormat:
     encoding: str | None = None
     delimiter: str | None = None
     decimal: str | None = None
+    date_order: str | None = None  # one of DATE_ORDERS
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -61,6 +74,12 @@ class CsvFormat:
             raise SourceError(
                 "bad_decimal", "The decimal mark must be '.' or ','.", value=self.decimal
             )
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise SourceError(
+                "bad_date_order",
+                "The date order must be ymd (2024-02-26), dmy (26/02/2024) or mdy (02/26/2024).",
+                value=self.date_order,
+            )
 
     def filled(self, other: CsvFormat) -> CsvFormat:
         """This format, with what it leaves open taken from `other`."""
@@ -68,6 +87,7 @@ class CsvFormat:
             encoding=self.encoding or other.encoding,
             delimiter=self.delimiter or other.delimiter,
             decimal=self.decimal or other.decimal,
+            date_order=self.date_order or other.date_order,
         )
 
 
@@ -80,6 +100,7 @@ class Dialect:
     decimal: str
     header: tuple[str, ...]
     encoding_given: bool = False
+    date_order: str = "ymd"
 
 
 def delimiter_option(value: str) -> str:
@@ -87,24 +108,50 @@ def delimiter_option(value: str) -> str:
     return "\t" if value.lower() in ("tab", "\\t") else value
 
 
-def detect(path: Path, wanted: CsvFormat, numeric: Iterable[str] = ()) -> Dialect:
+def detect(
+    path: Path, wanted: CsvFormat, numeric: Iterable[str] = (), dates: Iterable[str] = ()
+) -> Dialect:
     """Resolve every setting of `wanted` left open, from the first lines of the file.
 
-    `numeric` names the source columns that hold numbers (for the decimal mark)."""
+    `numeric` names the source columns that hold numbers (for the decimal mark), `dates` those
+    that hold dates in no format a mapping gives (for the date order)."""
     sample = _sample(path)
     if not sample.strip():
         raise SourceError("empty_file", "The file is empty: it has no header line.")
+    _check_text(sample)
     encoding = wanted.encoding or _encoding(sample)
     text = _decode(sample, encoding)
-    lines = text.lstrip("\ufeff").splitlines()[:SAMPLE_LINES]
-    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
-        lines = lines[:-1]  # the sample may end inside the last line
+    every = text.lstrip("\ufeff").splitlines()
+    if len(sample) == SAMPLE_BYTES and len(every) > 1:
+        every = every[:-1]  # the sample may end inside the last line
+    lines = every[:SAMPLE_LINES]
     delimiter = wanted.delimiter or _delimiter(lines)
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     header = tuple(h.strip() for h in rows[0]) if rows else ()
     _check_header(header)
     decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
-    return Dialect(encoding, delimiter, decimal, header, wanted.encoding is not None)
+    date_order = wanted.date_order or _date_order(delimiter, header, every[1:], set(dates))
+    return Dialect(
+        encoding, delimiter, decimal, header, wanted.encoding is not None, date_order=date_order
+    )
+
+
+def _check_text(sample: bytes) -> None:
+    """Refuse a workbook or other binary file with a message that says what it is."""
+    if sample.startswith(SPREADSHEET_MAGIC):
+        raise SourceError(
+            "spreadsheet",
+            "This is a spreadsheet workbook (or another ZIP file), not a CSV file: open it in the "
+            "spreadsheet program and save it as CSV.",
+        )
+    if b"\x00" in sample and not sample.startswith(UTF16_BOMS):
+        line = _line_of(sample, sample.index(b"\x00")) + 1
+        raise SourceError(
+            "binary",
+            f"Line {line} of the file holds a NUL byte, which CSV text never has: is it a CSV "
+            "file?",
+            value=str(line),
+        )
 
 
 def _open(path: Path) -> BinaryIO:
@@ -122,6 +169,8 @@ def _sample(path: Path) -> bytes:
 
 
 def _encoding(sample: bytes) -> str:
+    if sample.startswith(UTF16_BOMS):
+        return "utf-16"  # the codec reads the byte-order mark and drops it
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(sample, final=len(sample) < SAMPLE_BYTES)  # a cut character is fine
@@ -198,6 +247,46 @@ def _decimal(
     commas = sum(bool(COMMA_NUMBER.match(v)) for v in values)
     dots = sum(bool(DOT_NUMBER.match(v)) for v in values)
     return "," if commas > dots else "."
+
+
+def _date_order(delimiter: str, header: tuple[str, ...], lines: list[str], dates: set[str]) -> str:
+    """Day first or month first when most of the sample's dates are written that way and those
+    with a number above 12 say which; else year first (ISO), which validation checks. Raises
+    SourceError when every such date could be either."""
+    positions = [i for i, name in enumerate(header) if name in dates]
+    if not positions:
+        return "ymd"
+    rows = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    days_first = months_first = either = iso = 0
+    example = ""
+    for row in rows:
+        for i in positions:
+            value = row[i].strip() if i < len(row) else ""
+            found = DAY_MONTH.match(value)
+            if found is None:
+                iso += bool(ISO_DATE.match(value))
+                continue
+            first, second = int(found[1]), int(found[2])
+            if first > 12 >= second:
+                days_first += 1
+            elif second > 12 >= first:
+                months_first += 1
+            else:
+                either += 1
+                example = example or row[i].strip()
+    if iso >= days_first + months_first + either:
+        return "ymd"  # mostly ISO: validation names the rows written otherwise
+    if days_first or months_first:
+        # Both at once: the rows in the minority order fail validation, which names them.
+        return "dmy" if days_first >= months_first else "mdy"
+    if either:
+        raise SourceError(
+            "ambiguous_dates",
+            f"Dates such as {example} can be read day first or month first: give the date order "
+            "(dmy for 26/02/2024, mdy for 02/26/2024).",
+            value=example,
+        )
+    return "ymd"
 
 
 def to_utf8(path: Path, encoding: str, target: Path) -> Path:

@@ -25,7 +25,7 @@ from arusha.analytics.indicators.conduct import conduct
 from arusha.analytics.indicators.pairs import collusion_signature, pair_cells, pair_excess
 from arusha.analytics.indicators.unit_value import undervaluation, value_cells
 from arusha.analytics.load import Staged, stage
-from arusha.analytics.mapping import IDENTITY, Mapping, load_mapping
+from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, load_mapping
 from arusha.analytics.prepare import Prepared, period_label, prepare, total
 from arusha.analytics.scoring import score_entities
 from arusha.analytics.validation import ValidationReport, validate_staged
@@ -109,7 +109,9 @@ def _staged(
         return staged
     path = existing(source)  # type: ignore[arg-type,unused-ignore]  # is_text: a path
     numeric = [ref.source_for(c.name) for c in schema.COLUMNS if c.kind in NUMERIC_KINDS]
-    dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric)
+    dates = [ref.source_for(c.name) for c in _plain_dates(ref)]
+    dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric, dates)
+    ref = _with_date_order(ref, dialect)
     if not engine.is_duckdb:
         raw = engine.read(path, dialect)
         return stage(raw, ref, text_source=True, decimal=dialect.decimal)
@@ -157,6 +159,29 @@ def _read_table(
     return staged
 
 
+def _plain_dates(ref: Mapping) -> list[schema.Column]:
+    """Date columns read from the file with no format the mapping gives."""
+    return [
+        c
+        for c in schema.COLUMNS
+        if c.kind == "datetime"
+        and c.name not in ref.constants
+        and not (c.name in ref.columns and ref.columns[c.name].format)
+    ]
+
+
+def _with_date_order(ref: Mapping, dialect: Dialect) -> Mapping:
+    """The mapping, with the file's dates read day first or month first where they are."""
+    if dialect.date_order == "ymd":
+        return ref
+    columns = dict(ref.columns)
+    for column in _plain_dates(ref):
+        spec = ref.columns.get(column.name, ColumnSpec(column=column.name))
+        if spec.column in dialect.header:
+            columns[column.name] = replace(spec, order=dialect.date_order)
+    return replace(ref, columns=columns)
+
+
 def _native_types(dialect: Dialect, ref: Mapping) -> dict[str, str]:
     """Source columns DuckDB's reader can type as validation would parse them: numbers with the
     file's decimal mark, dates without a layout-specific format, and booleans (it accepts the
@@ -168,7 +193,7 @@ def _native_types(dialect: Dialect, ref: Mapping) -> dict[str, str]:
             continue
         if column.kind in ("money", "number", "percent"):
             types[ref.source_for(column.name)] = "DOUBLE"
-        elif column.kind == "datetime" and not (spec and spec.format):
+        elif column.kind == "datetime" and not (spec and (spec.format or spec.order)):
             types[ref.source_for(column.name)] = "TIMESTAMP"
         elif column.kind == "bool":
             types[ref.source_for(column.name)] = "BOOLEAN"

@@ -35,6 +35,22 @@ def _try_strptime(value: str, fmt: str) -> pydt.datetime:  # type: ignore[empty-
     """DuckDB's strptime that returns NULL instead of failing (Ibis's as_timestamp fails)."""
 
 
+@ibis.udf.scalar.builtin(name="try_strptime")
+def _try_strptime_any(value: str, fmt: list[str]) -> pydt.datetime:  # type: ignore[empty-body]
+    """DuckDB's strptime with formats tried in turn, NULL when none fits."""
+
+
+def _order_formats(order: str) -> list[str]:
+    """Day-first or month-first dates with any of the usual separators, with or without a time;
+    ISO dates are unambiguous, so they are read too."""
+    day = "%d{0}%m{0}%Y" if order == "dmy" else "%m{0}%d{0}%Y"
+    dates = [day.format(sep) for sep in "/-."] + ["%Y-%m-%d"]
+    return [f"{d}{time}" for d in dates for time in (" %H:%M:%S", " %H:%M", "")]
+
+
+ORDER_WORDS = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY"}
+
+
 Condition = Callable[[ir.Table], ir.BooleanValue]
 # Whether text values are trimmed: never, always, or on the rows where a condition holds.
 Trim: TypeAlias = bool | ir.BooleanValue
@@ -304,17 +320,17 @@ def _parse_datetime(
     if value.type().is_timestamp() or value.type().is_date():
         return Parsed(value.cast(dt.Timestamp()), checks=checks)
     text = _text(value, _always(trim))
-    typed = _try_strptime(text, spec.format) if spec.format else text.try_cast(dt.Timestamp())
-    wanted = (
-        f"a date in the format {spec.format}"
-        if spec.format
-        else "a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"
-    )
-    failed = (
-        _failed(name, wanted, "not_date_format", format=spec.format)
-        if spec.format
-        else _failed(name, wanted, "not_date")
-    )
+    if spec.format:
+        typed = _try_strptime(text, spec.format)
+        wanted = f"a date in the format {spec.format}"
+        failed = _failed(name, wanted, "not_date_format", format=spec.format)
+    elif spec.order in ORDER_WORDS:
+        typed = _try_strptime_any(text, _order_formats(spec.order))
+        words = ORDER_WORDS[spec.order]
+        failed = _failed(name, f"a date ({words} or {words} HH:MM:SS)", f"not_date_{spec.order}")
+    else:
+        typed = text.try_cast(dt.Timestamp())
+        failed = _failed(name, "a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)", "not_date")
     return Parsed(typed, text, [failed, *checks])
 
 

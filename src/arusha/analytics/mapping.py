@@ -9,8 +9,8 @@ optional `constants` section (canonical name: value for every row). Spec keys:
 - `pad`: left-pad codes with zeros to this width (tariff codes stored as numbers lose them);
 - `anonymised`: true when the layout replaces country codes by opaque ones (accept any code).
 
-An optional `csv` section fixes `delimiter`, `encoding` or `decimal` for the layout's CSV files;
-what it leaves out is detected (see csvformat).
+An optional `csv` section fixes `delimiter`, `encoding`, `decimal` or `date_order` (ymd, dmy,
+mdy) for the layout's CSV files; what it leaves out is detected (see csvformat).
 
 Mappings shipped with Arusha (`kcs`, `bacuda`) are package data and can be named instead of a path.
 """
@@ -29,7 +29,7 @@ from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.analytics.errors import MappingError, SourceError
 
 SPEC_KEYS = {"column", "format", "values", "pad", "anonymised"}
-CSV_KEYS = {"delimiter", "encoding", "decimal"}
+CSV_KEYS = {"delimiter", "encoding", "decimal", "date_order"}
 BUILTIN = ("kcs", "bacuda")
 
 
@@ -42,6 +42,9 @@ class ColumnSpec:
     values: dict[str, str] = field(default_factory=dict)
     pad: int | None = None
     anonymised: bool = False
+    # Dates written day first ("dmy") or month first ("mdy"): a CSV file's date order, set by
+    # the reader (csvformat), never by a mapping file.
+    order: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,16 @@ class UploadForm(forms.Form):
         choices=[("", _("Detect")), (".", _("Point: 1234.50")), (",", _("Comma: 1234,50"))],
         required=False,
     )
+    date_order = forms.ChoiceField(
+        label=_("Date order (CSV)"),
+        choices=[
+            ("", _("Detect")),
+            ("ymd", _("Year first: 2024-02-26")),
+            ("dmy", _("Day first: 26/02/2024")),
+            ("mdy", _("Month first: 02/26/2024")),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,4 +85,5 @@ class UploadForm(forms.Form):
             encoding=data.get("encoding") or None,
             delimiter=delimiter_option(delimiter) if delimiter else None,
             decimal=data.get("decimal") or None,
+            date_order=data.get("date_order") or None,
         )

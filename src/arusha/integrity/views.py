@@ -42,6 +42,17 @@ def run_list(request: HttpRequest) -> HttpResponse:
     return render(request, "integrity/run_list.html", context)
 
 
+# The form's CSV setting that resolves a SourceError of each kind.
+FIELD_OF_ERROR = {
+    "encoding": "encoding",
+    "unknown_encoding": "encoding",
+    "bad_delimiter": "delimiter",
+    "bad_decimal": "decimal",
+    "bad_date_order": "date_order",
+    "ambiguous_dates": "date_order",
+}
+
+
 @login_required
 def run_upload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -53,8 +64,10 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         try:
             run = _analyse_upload(user, form.cleaned_data, form.csv_format())
         except AnalyticsError as exc:
-            # Worded from the error's kind, row and column: never the engine's text or a path.
-            form.add_error("file", source_error(exc))
+            # Worded from the error's kind, row and column: never the engine's text or a path;
+            # shown beside the setting that resolves it, if one does.
+            field = FIELD_OF_ERROR.get(str(getattr(exc, "kind", "")), "file")
+            form.add_error(field, source_error(exc))
         else:
             if run.is_done:
                 messages.success(request, _("The file was analysed."))

@@ -97,6 +97,8 @@ DETAILS: dict[str, Promise] = {
     "not_whole_number": _("%(column)s is not a whole number."),
     "not_date": _("%(column)s is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)."),
     "not_date_format": _("%(column)s is not a date in the format %(format)s."),
+    "not_date_dmy": _("%(column)s is not a date (DD/MM/YYYY or DD/MM/YYYY HH:MM:SS)."),
+    "not_date_mdy": _("%(column)s is not a date (MM/DD/YYYY or MM/DD/YYYY HH:MM:SS)."),
     "not_tariff_code": _("%(column)s is not a tariff code of at least 6 digits."),
     "not_country": _("%(column)s is not a two-letter ISO 3166 country code."),
     "not_number": _("%(column)s is not a number."),
@@ -141,6 +143,18 @@ SOURCE_ERRORS: dict[str, Promise] = {
         "The column %(column)s appears twice in the header: give each column its own name."
     ),
     "blank_header": _("Column %(value)s of the header has no name."),
+    "bad_date_order": _("The date order must be year, day or month first."),
+    "ambiguous_dates": _(
+        "Dates such as %(value)s can be read day first or month first: choose the date order "
+        "and upload the file again."
+    ),
+    "spreadsheet": _(
+        "This is a spreadsheet workbook (or another ZIP file), not a CSV file: open it in the "
+        "spreadsheet program, save it as CSV and upload that file."
+    ),
+    "binary": _(
+        "Line %(value)s of the file holds a NUL byte, which CSV text never has: is it a CSV file?"
+    ),
 }
 UNREADABLE = _("The file could not be read.")
 

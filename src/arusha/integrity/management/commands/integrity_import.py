@@ -23,8 +23,8 @@ class Command(BaseCommand):
         "Check and analyse a declarations file (CSV or Parquet) and store the run for an "
         "administration's integrity officers, like an upload but with no size limit. A file with "
         "problems is not analysed: its validation report is printed and the command fails. "
-        "A CSV file's encoding, delimiter and decimal mark are detected unless given "
-        "(--encoding latin-1 --delimiter ';' --decimal ','). "
+        "A CSV file's encoding, delimiter, decimal mark and date order are detected unless "
+        "given (--encoding latin-1 --delimiter ';' --decimal ',' --date-order dmy). "
         "Example: arusha manage integrity_import declarations.parquet --organisation SENAE "
         "--mapping kcs --user integrity"
     )
@@ -89,6 +89,7 @@ def _csv_format(options: dict[str, Any]) -> CsvFormat:
         encoding=options.get("encoding"),
         delimiter=delimiter_option(delimiter) if delimiter else None,
         decimal=options.get("decimal"),
+        date_order=options.get("date_order"),
     )
 
 
