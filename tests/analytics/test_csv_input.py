@@ -422,3 +422,36 @@ def test_a_workbook_or_binary_file_is_refused_with_what_to_do(
     assert failure.value.kind == kind
     assert message in str(failure.value)
     assert_plain(str(failure.value))
+
+
+def test_the_summary_says_how_a_csv_file_was_read_detected_or_given(tmp_path: Path) -> None:
+    generated, _truth = generate_table(GeneratorConfig(rows=2000, seed=5))
+    plain = tmp_path / "plain.csv"
+    pacsv.write_csv(generated, plain)
+    assert run_integrity(plain).summary["read_as"] == {
+        "encoding": "utf-8",
+        "delimiter": ",",
+        "decimal": ".",
+        "date_order": "ymd",
+    }
+    given = CsvFormat(encoding="latin-1", date_order="mdy")
+    assert run_integrity(plain, csv_format=given).summary["read_as"] == {
+        "encoding": "latin-1",
+        "delimiter": ",",
+        "decimal": ".",
+        "date_order": "mdy",  # ISO dates are read whatever the order
+    }
+    parquet = tmp_path / "typed.parquet"
+    import pyarrow.parquet as pq
+
+    pq.write_table(generated, parquet)
+    assert run_integrity(parquet).summary["read_as"] == {}
+
+
+def test_the_command_line_says_how_the_csv_file_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = european(tmp_path / "export.csv")
+    assert main(["integrity", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "Read as CSV: encoding cp1252, delimiter ';', decimal mark ',', dates year first" in out

@@ -57,6 +57,11 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     assert "3000" in page.locator("#run-summary").inner_text().replace(".", "").replace(" ", "")
     run = AnalysisRun.objects.get()
     assert run.status == AnalysisRun.Status.DONE
+    # What was detected is on the page: the analyst can see a wrong guess.
+    assert page.locator("#read-as").inner_text() == (
+        "CSV: Windows-1252, campos separados por punto y coma, coma decimal, "
+        "fechas con el día primero (26/02/2024)"
+    )
     # The accented office names came through the Windows-1252 decoding intact.
     page.goto(page.url.split("?")[0] + "?kind=office")
     offices = page.locator("#ranked-entities tbody tr")

@@ -42,6 +42,12 @@ def test_a_latin1_semicolon_decimal_comma_export_is_analysed_with_the_defaults(
     assert run.status == AnalysisRun.Status.DONE, run.problems
     assert run.rows == 3000
     assert run.entities.filter(office_id__startswith="Aduana Bogotá").exists()
+    # What was detected is shown, so that a wrong guess can be seen.
+    page = _spanish(client, alice).get(reverse("integrity:run", args=[run.code])).content.decode()
+    assert (
+        '<dd id="read-as">CSV: Windows-1252, campos separados por punto y coma, coma decimal, '
+        "fechas con el día primero (26/02/2024)</dd>"
+    ) in page
 
 
 def test_the_form_offers_the_csv_settings_with_detection_by_default(

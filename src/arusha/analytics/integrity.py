@@ -114,8 +114,21 @@ def _staged(
     ref = _with_date_order(ref, dialect)
     if not engine.is_duckdb:
         raw = engine.read(path, dialect)
-        return stage(raw, ref, text_source=True, decimal=dialect.decimal)
+        staged = stage(raw, ref, text_source=True, decimal=dialect.decimal)
+        staged.read_as = _read_as(dialect)
+        return staged
     return _read_once(engine, path, dialect, ref, exact)
+
+
+def _read_as(dialect: Dialect) -> dict[str, str]:
+    """How the file was read, for the summary: what was detected is there as well as what was
+    given, so that a reader can see a wrong guess."""
+    return {
+        "encoding": dialect.encoding,
+        "delimiter": dialect.delimiter,
+        "decimal": dialect.decimal,
+        "date_order": dialect.date_order,
+    }
 
 
 def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool) -> Staged:
@@ -156,6 +169,7 @@ def _read_table(
     staged.stored = True
     staged.exact_rows = exact
     staged.rejected = engine.csv_rejects()
+    staged.read_as = _read_as(dialect)
     return staged
 
 
@@ -294,7 +308,9 @@ def run_integrity(
         steps.next("Scoring entities")
         indicators = _combine(frames)
         entities = score_entities(indicators)
-    summary = _summary(source, report, prep, settings, overview, indicators, steps.finish())
+    summary = _summary(
+        source, staged.read_as, report, prep, settings, overview, indicators, steps.finish()
+    )
     return IntegrityResult(
         indicators=indicators, entities=entities, pair_cells=cells, summary=summary
     )
@@ -347,6 +363,7 @@ def _overview(prep: Prepared) -> dict[str, object]:
 
 def _summary(
     source: Source,
+    read_as: dict[str, str],
     report: ValidationReport,
     prep: Prepared | None,
     settings: Settings,
@@ -365,6 +382,7 @@ def _summary(
         else str(source)
         if isinstance(source, Path)
         else "table",
+        "read_as": read_as,
         "rows": report.rows,
         **overview,
         "columns_present": present,

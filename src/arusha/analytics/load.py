@@ -105,6 +105,9 @@ class Staged:
     # Row numbers are the file's own; not so for a CSV copy numbered by its position
     # (Engine.store_rows), which the analysis may use but a validation report may not.
     exact_rows: bool = True
+    # How a CSV file was read in the end (encoding, delimiter, decimal, date_order); empty for
+    # typed sources.
+    read_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def canonical(self) -> ir.Table:

@@ -92,7 +92,16 @@ def store_result(run: AnalysisRun, result: IntegrityResult) -> AnalysisRun:
 
 def _summary(summary: dict[str, object]) -> dict[str, object]:
     """What the run page shows; the settings and per-step timings stay in the CLI's output."""
-    keep = ("notice", "rows", "declarations", "periods", "offices", "officers", "declarants")
+    keep = (
+        "notice",
+        "read_as",
+        "rows",
+        "declarations",
+        "periods",
+        "offices",
+        "officers",
+        "declarants",
+    )
     kept = {key: summary[key] for key in keep if key in summary}
     kept["columns_absent"] = summary.get("columns_absent", [])
     kept["indicators"] = summary.get("indicators", {})

@@ -23,7 +23,14 @@ from arusha.integrity.charts import contribution_chart, mix_chart, observed_char
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file
-from arusha.integrity.wording import KINDS, NOTICE, explanation, has_wording, source_error
+from arusha.integrity.wording import (
+    KINDS,
+    NOTICE,
+    explanation,
+    has_wording,
+    read_as,
+    source_error,
+)
 
 PAGE_ROWS = 200
 
@@ -117,6 +124,7 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         "office": office,
         "offices": sorted(set(offices)),
         "flagged_only": flagged_only,
+        "read_as": read_as(run.summary.get("read_as") or {}),
         # Runs stored before explanations had a structured form show their English.
         "english_reasons": run.entities.exclude(top_reason="").filter(top_wording=[]).exists(),
     }

@@ -158,6 +158,36 @@ SOURCE_ERRORS: dict[str, Promise] = {
 }
 UNREADABLE = _("The file could not be read.")
 
+# How a CSV file was read (the library's summary "read_as"), in words.
+ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
+DELIMITERS: dict[str, Promise] = {
+    ",": _("fields separated by commas"),
+    ";": _("fields separated by semicolons"),
+    "\t": _("fields separated by tabs"),
+    "|": _("fields separated by vertical bars"),
+}
+DECIMAL_MARKS: dict[str, Promise] = {".": _("decimal point"), ",": _("decimal comma")}
+DATE_ORDERS: dict[str, Promise] = {
+    "ymd": _("dates year first (2024-02-26)"),
+    "dmy": _("dates day first (26/02/2024)"),
+    "mdy": _("dates month first (02/26/2024)"),
+}
+
+
+def read_as(settings: dict[str, str]) -> str:
+    """How a CSV file was read, detected or chosen ("CSV: Windows-1252, fields separated by
+    semicolons, decimal comma, dates day first"); empty for other files."""
+    if not settings:
+        return ""
+    encoding = str(settings.get("encoding", ""))
+    parts = [
+        ENCODINGS.get(encoding, encoding),
+        DELIMITERS.get(settings.get("delimiter", "")),
+        DECIMAL_MARKS.get(settings.get("decimal", "")),
+        DATE_ORDERS.get(settings.get("date_order", "")),
+    ]
+    return "CSV: " + ", ".join(str(p) for p in parts if p)
+
 
 def problem_detail(problem: dict[str, Any]) -> str:
     """A stored validation problem in the active language: what is wrong, naming the column (and
