@@ -455,3 +455,57 @@ def test_the_command_line_says_how_the_csv_file_was_read(
     assert main(["integrity", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "Read as CSV: encoding cp1252, delimiter ';', decimal mark ',', dates year first" in out
+
+
+TRICKY_DATES = [
+    *("26/02/2024", "6/2/2024", "06/02/2024 14:05", "06/02/2024 4:05", "06/02/2024 14:5"),
+    *("06/02/2024 14:05:3", "06/02/2024  14:05", " 6/02/2024", "06/02/2024 14:05:30 "),
+    *("29/02/2024", "26.02.2024", "26-02-2024 08:30:15", "2024-2-6", "2024-02-06 14:05:30"),
+    *("12/31/2024", "31/12/2024 23:59:59", "06/02/24", "06/02/0999", "1/1/1", "20240206"),
+    *("06/02/24 14:05", "6/2/69 4:5", "6/2/68 23:59", "2024026", "26 02 2024", "26  2 2024"),
+    *("12/31/2024 23:59:59", "2/29/2024 0:0:0", "2024-12-31 23:59:59"),
+    # none of these is a date in any of the formats below
+    *("06/02/2024 24:00:00", "06/02/2024 23:59:60", "31/02/2024", "29/02/2023", "006/02/2024"),
+    *("06/02/02024", "06/02/2024T14:05:00", "06/02/2024 14:05:30.5", "00/02/2024", "+6/02/2024"),
+    *("06/02/2024 14:05:30Z", "06-02/2024", "26/02/2024 14:60", "26/02/2024 14:05:61", "", "x"),
+    *("31/02/24 10:00", "20240230", "31 02 2024", "2/30/2024 10:00:00", "2024-02-30 14:05:30"),
+]
+FORMATS = [
+    ["%d/%m/%Y"],
+    ["%d/%m/%y %H:%M"],
+    ["%Y%m%d"],
+    ["%d %m %Y"],
+    ["%m/%d/%Y %H:%M:%S"],
+    ["%Y-%m-%d %H:%M:%S %%"],
+]
+
+
+@pytest.mark.parametrize("formats", [*FORMATS, ["dmy"], ["mdy"]], ids=str)
+def test_the_portable_date_parser_reads_what_duckdbs_strptime_reads(formats: list[str]) -> None:
+    """Engines other than DuckDB (PySpark) parse day-first dates and a mapping's date format
+    with regular expressions and a cast; on DuckDB both ways must give the same dates."""
+    import ibis
+    import pandas as pd
+
+    from arusha.analytics import load
+
+    if formats[0] in load.ORDER_WORDS:
+        formats = load._order_formats(formats[0])
+    table = ibis.memtable(pd.DataFrame({"text": TRICKY_DATES + [f"{d} %" for d in TRICKY_DATES]}))
+    both = table.mutate(
+        duckdb=load._strptime_duckdb(table.text, formats),
+        portable=load.strptime_portable(table.text, formats),
+    )
+    found = ibis.duckdb.connect().execute(both)
+    assert found["duckdb"].notna().sum() >= 2, "the formats must read some of the values"
+    assert found["duckdb"].isna().sum() >= 2, "and refuse some"
+    assert found["duckdb"].equals(found["portable"]), found[found["duckdb"] != found["portable"]]
+
+
+def test_a_date_format_the_portable_parser_cannot_read_is_a_clear_mapping_error() -> None:
+    import ibis
+
+    from arusha.analytics import MappingError, load
+
+    with pytest.raises(MappingError, match="%b"):
+        load.strptime_portable(ibis.literal("26 Feb 2024"), ["%d %b %Y"])

@@ -5,13 +5,25 @@ PySpark is an optional extra (pip install 'arusha[spark]'); without it this test
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from arusha.analytics import Engine, GeneratorConfig, Settings, generate_table, run_integrity
+from arusha.analytics import (
+    Engine,
+    GeneratorConfig,
+    Settings,
+    generate_table,
+    read_canonical,
+    run_integrity,
+    validate,
+)
+from tests.integrity.exports import european
 
 pytest.importorskip(
     "pyspark",
@@ -19,26 +31,33 @@ pytest.importorskip(
 )
 
 
-def test_pyspark_local_mode_gives_the_same_results_as_duckdb(tmp_path: Path) -> None:
-    import ibis
+CONFIG = GeneratorConfig(rows=20_000, seed=3, offices=2, officers=12, declarants=30)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
     from pyspark.sql import SparkSession
 
-    table, _ = generate_table(
-        GeneratorConfig(rows=20_000, seed=3, offices=2, officers=12, declarants=30)
-    )
+    session = SparkSession.builder.master("local[2]").appName("arusha-test").getOrCreate()
+    yield session
+    session.stop()
+
+
+def on(spark: Any) -> Engine:
+    import ibis
+
+    return Engine(ibis.pyspark.connect(spark))
+
+
+def test_pyspark_local_mode_gives_the_same_results_as_duckdb(tmp_path: Path, spark: Any) -> None:
+    table, _ = generate_table(CONFIG)
     path = tmp_path / "declarations.parquet"
     pq.write_table(table, path)
-    spark = SparkSession.builder.master("local[2]").appName("arusha-test").getOrCreate()
-    try:
-        on_spark = run_integrity(path, engine=Engine(ibis.pyspark.connect(spark)))
-        # Unit-value medians on a sample: the engine's own hash picks it, so only the sampled
-        # statistics may differ from DuckDB's; everything else must still agree.
-        sampled = Settings(uv_sample=5_000)
-        spark_sampled = run_integrity(
-            path, engine=Engine(ibis.pyspark.connect(spark)), settings=sampled
-        )
-    finally:
-        spark.stop()
+    on_spark = run_integrity(path, engine=on(spark))
+    # Unit-value medians on a sample: the engine's own hash picks it, so only the sampled
+    # statistics may differ from DuckDB's; everything else must still agree.
+    sampled = Settings(uv_sample=5_000)
+    spark_sampled = run_integrity(path, engine=on(spark), settings=sampled)
     on_duckdb = run_integrity(path)
     # Sums are exact integers and results are read in key order, so the two engines agree to
     # the last digit: every indicator row, explanation and score.
@@ -60,3 +79,61 @@ def test_pyspark_local_mode_gives_the_same_results_as_duckdb(tmp_path: Path) -> 
         return indicators[indicators["indicator"] != "undervaluation"].to_csv(index=False)
 
     assert unsampled(spark_values) == unsampled(duckdb_sampled)
+
+
+def test_a_european_csv_export_gives_the_same_results_on_pyspark(
+    tmp_path: Path, spark: Any
+) -> None:
+    """Windows-1252, semicolons, decimal commas, dates day first, tariff codes with leading
+    zeros: PySpark reads the file as text with the header the library detected, and the
+    library parses it as on DuckDB."""
+    table, _ = generate_table(CONFIG)
+    plain = tmp_path / "plain.csv"
+    pacsv.write_csv(table, plain, pacsv.WriteOptions(quoting_style="none"))
+    path = tmp_path / "export.csv"
+    path.write_bytes(european(plain))
+    assert ";0" in path.read_text("cp1252"), "some tariff code starts with a zero"
+    on_spark = run_integrity(path, engine=on(spark))
+    on_duckdb = run_integrity(path)
+    read_as = {"encoding": "cp1252", "delimiter": ";", "decimal": ",", "date_order": "dmy"}
+    assert on_spark.summary["read_as"] == on_duckdb.summary["read_as"] == read_as
+    assert len(on_duckdb.indicators) > 100
+    for name in ("indicators", "entities", "pair_cells"):
+        spark_csv = getattr(on_spark, name).to_csv(index=False)
+        assert spark_csv == getattr(on_duckdb, name).to_csv(index=False), name
+
+
+def test_rows_that_do_not_fit_and_a_mapping_date_format_on_pyspark(
+    tmp_path: Path, spark: Any
+) -> None:
+    header = "declaration_id,item_no,lodged_at,office_id,declarant_id,importer_id,hs_code,"
+    header += "customs_value"
+    rows = [
+        "D1,1,26.02.2024,OF1,DCL1,IMP1,0850440,1200.5",
+        "D2,1,27.02.2024,OF1,DCL1,IMP1,850440,12.5,extra",
+        "D3,1,28.02.2024,OF1,DCL2,IMP2",
+        "D4,1,31.02.2024,OF1,DCL2,IMP2,850440,300",
+    ]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join([header, *rows]) + "\n")
+    report = validate(broken, engine=on(spark))
+    assert report == validate(broken)
+    assert {(p.detail, p.rows) for p in report.problems} == {
+        ("too_many_fields", (2,)),
+        ("too_few_fields", (3,)),
+    }
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("\n".join([header, rows[0], rows[3]]) + "\n")
+    mapping = "columns:\n  lodged_at: {column: lodged_at, format: '%d.%m.%Y'}\n"
+    (mapping_file := tmp_path / "mapping.yaml").write_text(mapping)
+    report = validate(fixed, mapping_file, engine=on(spark))
+    assert report == validate(fixed, mapping_file)
+    assert [(p.detail, p.rows) for p in report.problems] == [("not_date_format", (2,))]
+    fixed.write_text("\n".join([header, rows[0]]) + "\n")
+    read = read_canonical(fixed, mapping_file, engine=on(spark)).to_pylist()
+    assert read == read_canonical(fixed, mapping_file).to_pylist()
+    assert (read[0]["lodged_at"].day, read[0]["hs_code"], read[0]["customs_value"]) == (
+        26,
+        "0850440",
+        1200.5,
+    )

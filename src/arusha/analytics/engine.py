@@ -23,6 +23,8 @@ On other backends the row number comes from `ibis.row_number()`, which follows t
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 import uuid
@@ -41,6 +43,8 @@ from arusha.analytics.errors import SourceError
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+CORRUPT = "_corrupt_record"  # PySpark's column for the text of a row that does not fit
+SPARK_ENCODINGS = ("utf-8", "us-ascii", "iso-8859-1", "latin-1", "utf-16", "utf-16le", "utf-16be")
 
 Source: TypeAlias = str | Path | pa.Table | pd.DataFrame
 
@@ -101,6 +105,7 @@ class Engine:
         self._tables: list[tuple[str, str]] = []
         self._cached: list[Any] = []
         self._prefix = "arusha_" + uuid.uuid4().hex[:8] + "_"
+        self._portable_csv: tuple[ir.Table, Dialect] | None = None
 
     def materialize(self, name: str, expr: ir.Table) -> ir.Table:
         """Compute `expr` once and keep it as a temporary table for the following queries."""
@@ -228,15 +233,47 @@ class Engine:
         return raw.mutate(**{ROW: ibis.row_number() + 1})
 
     def _read_csv_portable(self, path: Path, dialect: Dialect | None) -> ir.Table:
-        """Other engines read the CSV themselves, as text; rows follow the scan order."""
+        """Other engines read the CSV themselves, as text; rows follow the scan order.
+
+        PySpark is told the header `csvformat.detect` read, every column as text (its own type
+        inference would read tariff codes as numbers and drop their leading zeros), quotes
+        doubled inside quoted fields as in every spreadsheet's CSV, and fields that span lines;
+        a file in an encoding it does not read (Windows-1252) is first copied to UTF-8. Rows
+        that do not fit the header keep their text in a column of their own, which
+        `csv_rejects` reads."""
         options: dict[str, Any] = {}
-        if dialect is not None:
+        if dialect is not None and getattr(self.backend, "name", "") == "pyspark":
+            encoding = dialect.encoding.lower().replace("_", "-")
+            if encoding not in SPARK_ENCODINGS:
+                path = to_utf8(path, dialect.encoding, self._scratch() / f"{uuid.uuid4().hex}.csv")
+                encoding = "utf-8"
+            columns = [*dialect.header, CORRUPT]
+            options = {
+                "schema": ", ".join(f"`{name.replace('`', '``')}` STRING" for name in columns),
+                "header": True,
+                "inferSchema": False,
+                "enforceSchema": True,
+                "sep": dialect.delimiter,
+                "encoding": encoding,
+                "quote": '"',
+                "escape": '"',
+                "multiLine": True,
+                "mode": "PERMISSIVE",
+                "columnNameOfCorruptRecord": CORRUPT,
+            }
+        elif dialect is not None:
             options = {"sep": dialect.delimiter, "encoding": dialect.encoding}
         try:
             raw = self.backend.read_csv(str(path), **options)
         except Exception as exc:  # the backends raise their own types; their text is not shown
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
-        return raw.mutate(**{ROW: ibis.row_number() + 1})
+        raw = raw.mutate(**{ROW: ibis.row_number() + 1})
+        if CORRUPT not in raw.columns or dialect is None:
+            return raw
+        # Spark keeps the whole scan for the corrupt-record column to be read on its own.
+        raw = self.materialize("csv", raw)
+        self._portable_csv = (raw, dialect)
+        return raw.drop(CORRUPT)
 
     def open_csv(
         self,
@@ -308,12 +345,32 @@ class Engine:
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
 
     def csv_rejects(self) -> list[Reject]:
-        """The rows `open_csv` set aside: data row (from 1), column when known, DuckDB's type."""
+        """The rows `open_csv` set aside: data row (from 1), column when known, DuckDB's type.
+        On PySpark, the rows whose fields do not fit the header, named in DuckDB's terms."""
+        if not self.is_duckdb:
+            return self._portable_rejects()
         table = self._prefix + "rejects"
         found = self.backend.raw_sql(
             f'SELECT line, column_name, error_type FROM "{table}" ORDER BY line'  # noqa: S608 (our own quoted name)
         ).fetchall()
         return [Reject(int(line) - 1, column or "", str(kind)) for line, column, kind in found]
+
+    def _portable_rejects(self) -> list[Reject]:
+        if self._portable_csv is None:
+            return []
+        raw, dialect = self._portable_csv
+        found = raw.filter(raw[CORRUPT].notnull()).select(ROW, CORRUPT).order_by(ROW).to_pyarrow()
+        rejects = []
+        for row, text in zip(found[ROW].to_pylist(), found[CORRUPT].to_pylist(), strict=True):
+            fields = next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
+            if len(fields) > len(dialect.header):
+                kind = "TOO MANY COLUMNS"
+            elif len(fields) < len(dialect.header):
+                kind = "MISSING COLUMNS"
+            else:
+                kind = "UNQUOTED VALUE"
+            rejects.append(Reject(int(row), "", kind))
+        return rejects
 
     def _scratch(self) -> Path:
         if self._tmp is None:

@@ -103,7 +103,7 @@ def _staged(
 ) -> Staged:
     ref = _mapping(mapping)
     if not is_text(source):
-        staged = stage(engine.read(source), ref)
+        staged = stage(engine.read(source), ref, portable=not engine.is_duckdb)
         if not staged.missing:
             staged.wide = engine.view("wide", staged.wide)
         return staged
@@ -114,7 +114,8 @@ def _staged(
     ref = _with_date_order(ref, dialect)
     if not engine.is_duckdb:
         raw = engine.read(path, dialect)
-        staged = stage(raw, ref, text_source=True, decimal=dialect.decimal)
+        staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, portable=True)
+        staged.rejected = engine.csv_rejects()
         staged.read_as = _read_as(dialect)
         return staged
     return _read_once(engine, path, dialect, ref, exact)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as pydt
 import functools
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeAlias
@@ -21,6 +22,7 @@ import ibis.expr.types as ir
 
 from arusha.analytics import schema
 from arusha.analytics.engine import ROW, Reject
+from arusha.analytics.errors import MappingError
 from arusha.analytics.mapping import ColumnSpec, Mapping
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
@@ -49,6 +51,78 @@ def _order_formats(order: str) -> list[str]:
 
 
 ORDER_WORDS = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY"}
+
+Strptime: TypeAlias = Callable[[ir.StringValue, list[str]], ir.TimestampValue]
+
+
+def _strptime_duckdb(text: ir.StringValue, formats: list[str]) -> ir.TimestampValue:
+    if len(formats) == 1:
+        return _try_strptime(text, formats[0])
+    return _try_strptime_any(text, formats)
+
+
+# What `strptime_portable` reads of a format: each directive's pattern (as DuckDB's strptime
+# reads it: one or two digits, a year of up to four) and the ISO field it fills.
+DIRECTIVES = {
+    "d": (r"(\d{1,2})", "day"),
+    "m": (r"(\d{1,2})", "month"),
+    "Y": (r"(\d{1,4})", "year"),
+    "y": (r"(\d{1,2})", "year2"),
+    "H": (r"([01]?\d|2[0-3])", "hour"),
+    "M": (r"(\d{1,2})", "minute"),
+    "S": (r"(\d{1,2})", "second"),
+}
+ISO_DEFAULTS = {"month": "01", "day": "01", "hour": "00", "minute": "00", "second": "00"}
+
+
+def _format_pattern(fmt: str) -> tuple[str, list[str]]:
+    """A strptime format as an anchored regular expression and the fields of its groups."""
+    pattern, fields, i = [r"^\s*"], [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and i + 1 < len(fmt) and fmt[i + 1] != "%":
+            directive = fmt[i + 1]
+            if directive not in DIRECTIVES:
+                raise MappingError(
+                    f"The date format {fmt!r} uses %{directive}, which only the DuckDB engine "
+                    "reads; on other engines a format may use %d %m %Y %y %H %M %S."
+                )
+            part, name = DIRECTIVES[directive]
+            pattern.append(part)
+            fields.append(name)
+            i += 2
+            continue
+        if char == "%":  # %% is a percent sign
+            i += 1
+        pattern.append(r"\s+" if char.isspace() else re.escape(char))
+        i += 1
+    pattern.append(r"\s*$")
+    return "".join(pattern), fields
+
+
+def strptime_portable(text: ir.StringValue, formats: list[str]) -> ir.TimestampValue:
+    """DuckDB's `try_strptime(text, formats)` in operations every Ibis backend compiles, for
+    other engines (PySpark): each format is a regular expression whose groups are put back
+    together as ISO text and cast, so a date that does not exist (31/02) is NULL; the first
+    format that gives a date wins. A test compares the two on DuckDB."""
+    found = []
+    for fmt in formats:
+        pattern, fields = _format_pattern(fmt)
+        parts = {name: text.re_extract(pattern, i + 1) for i, name in enumerate(fields)}
+        if "year2" in parts:
+            two = parts.pop("year2").lpad(2, "0")
+            parts["year"] = ibis.ifelse(two >= "69", "19", "20") + two
+        if "year" not in parts:
+            parts["year"] = ibis.literal("1900")
+        pieces = {
+            name: parts[name].lpad(2, "0") if name in parts else ibis.literal(default)
+            for name, default in ISO_DEFAULTS.items()
+        }
+        day = ibis.literal("-").join([parts["year"].lpad(4, "0"), pieces["month"], pieces["day"]])
+        time = ibis.literal(":").join([pieces["hour"], pieces["minute"], pieces["second"]])
+        timestamp = (day + " " + time).try_cast(dt.Timestamp())
+        found.append(ibis.ifelse(text.re_search(pattern), timestamp, ibis.null(dt.Timestamp())))
+    return ibis.coalesce(*found) if len(found) > 1 else found[0]
 
 
 Condition = Callable[[ir.Table], ir.BooleanValue]
@@ -121,6 +195,7 @@ def stage(
     text_source: bool = False,
     decimal: str = ".",
     once: bool = False,
+    portable: bool = False,
 ) -> Staged:
     """Parse every canonical column the mapping or the source provides; note what is missing.
 
@@ -128,6 +203,8 @@ def stage(
     `decimal` is the decimal mark of numbers written as text. `once`: the wide table will be
     computed once and stored (a CSV file read into a typed table), so it keeps the source text
     only where parsing failed, and checks on a value's form read the stored value itself.
+    `portable`: for engines other than DuckDB, dates in a format are parsed without DuckDB's
+    own `strptime`.
     """
     trim: Trim = text_source
     if once and text_source:
@@ -141,7 +218,10 @@ def stage(
         if value is None:
             continue
         spec = mapping.columns.get(col.name, ColumnSpec(column=col.name))
-        parsed = PARSERS[col.kind](col.name, value, spec, trim, decimal)
+        if portable and col.kind == "datetime":
+            parsed = _parse_datetime(col.name, value, spec, trim, decimal, strptime_portable)
+        else:
+            parsed = PARSERS[col.kind](col.name, value, spec, trim, decimal)
         columns[col.name] = parsed.value
         if parsed.text is not None:
             # Stored once, the text is kept only where it did not parse: that is all checks read.
@@ -304,7 +384,12 @@ def _parse_int(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal
 
 
 def _parse_datetime(
-    name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str
+    name: str,
+    value: ir.Value,
+    spec: ColumnSpec,
+    trim: Trim,
+    decimal: str,
+    strptime: Strptime = _strptime_duckdb,
 ) -> Parsed:
     checks = [
         _impossible(
@@ -324,11 +409,11 @@ def _parse_datetime(
         return Parsed(value.cast(dt.Timestamp()), checks=checks)
     text = _text(value, _always(trim))
     if spec.format:
-        typed = _try_strptime(text, spec.format)
+        typed = strptime(text, [spec.format])
         wanted = f"a date in the format {spec.format}"
         failed = _failed(name, wanted, "not_date_format", format=spec.format)
     elif spec.order in ORDER_WORDS:
-        typed = _try_strptime_any(text, _order_formats(spec.order))
+        typed = strptime(text, _order_formats(spec.order))
         words = ORDER_WORDS[spec.order]
         failed = _failed(name, f"a date ({words} or {words} HH:MM:SS)", f"not_date_{spec.order}")
     else:
