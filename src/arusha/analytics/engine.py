@@ -268,7 +268,7 @@ class Engine:
         except Exception as exc:  # the backends raise their own types; their text is not shown
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
         raw = raw.mutate(**{ROW: ibis.row_number() + 1})
-        if CORRUPT not in raw.columns or dialect is None:
+        if dialect is None or "columnNameOfCorruptRecord" not in options:
             return raw
         # Spark keeps the whole scan for the corrupt-record column to be read on its own.
         raw = self.materialize("csv", raw)

@@ -33,13 +33,9 @@ COUNTRY_PATTERN = r"^[A-Z]{2}$"
 
 
 @ibis.udf.scalar.builtin(name="try_strptime")
-def _try_strptime(value: str, fmt: str) -> pydt.datetime:  # type: ignore[empty-body]
-    """DuckDB's strptime that returns NULL instead of failing (Ibis's as_timestamp fails)."""
-
-
-@ibis.udf.scalar.builtin(name="try_strptime")
-def _try_strptime_any(value: str, fmt: list[str]) -> pydt.datetime:  # type: ignore[empty-body]
-    """DuckDB's strptime with formats tried in turn, NULL when none fits."""
+def _strptime_duckdb(value: str, fmt: list[str]) -> pydt.datetime:  # type: ignore[empty-body]
+    """DuckDB's strptime with formats tried in turn, NULL when none fits (Ibis's as_timestamp
+    fails instead)."""
 
 
 def _order_formats(order: str) -> list[str]:
@@ -52,13 +48,7 @@ def _order_formats(order: str) -> list[str]:
 
 ORDER_WORDS = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY"}
 
-Strptime: TypeAlias = Callable[[ir.StringValue, list[str]], ir.TimestampValue]
-
-
-def _strptime_duckdb(text: ir.StringValue, formats: list[str]) -> ir.TimestampValue:
-    if len(formats) == 1:
-        return _try_strptime(text, formats[0])
-    return _try_strptime_any(text, formats)
+Strptime: TypeAlias = Callable[[ir.Value, list[str]], ir.Value]
 
 
 # What `strptime_portable` reads of a format: each directive's pattern (as DuckDB's strptime
@@ -206,6 +196,7 @@ def stage(
     `portable`: for engines other than DuckDB, dates in a format are parsed without DuckDB's
     own `strptime`.
     """
+    parsers = PORTABLE_PARSERS if portable else PARSERS
     trim: Trim = text_source
     if once and text_source:
         raw, trim = _padded_rows(raw, mapping)
@@ -218,10 +209,7 @@ def stage(
         if value is None:
             continue
         spec = mapping.columns.get(col.name, ColumnSpec(column=col.name))
-        if portable and col.kind == "datetime":
-            parsed = _parse_datetime(col.name, value, spec, trim, decimal, strptime_portable)
-        else:
-            parsed = PARSERS[col.kind](col.name, value, spec, trim, decimal)
+        parsed = parsers[col.kind](col.name, value, spec, trim, decimal)
         columns[col.name] = parsed.value
         if parsed.text is not None:
             # Stored once, the text is kept only where it did not parse: that is all checks read.
@@ -493,7 +481,8 @@ def _parse_bool(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decima
     return Parsed(typed, text, [_failed(name, "true or false (or 1/0, yes/no)", "not_boolean")])
 
 
-PARSERS: dict[str, Callable[[str, ir.Value, ColumnSpec, Trim, str], Parsed]] = {
+Parser: TypeAlias = Callable[[str, ir.Value, ColumnSpec, Trim, str], Parsed]
+PARSERS: dict[str, Parser] = {
     "id": _parse_id,
     "int": _parse_int,
     "datetime": _parse_datetime,
@@ -504,6 +493,11 @@ PARSERS: dict[str, Callable[[str, ir.Value, ColumnSpec, Trim, str], Parsed]] = {
     "percent": _parse_number,
     "channel": _parse_channel,
     "bool": _parse_bool,
+}
+# Engines other than DuckDB parse dates in a format without DuckDB's own strptime.
+PORTABLE_PARSERS: dict[str, Parser] = {
+    **PARSERS,
+    "datetime": functools.partial(_parse_datetime, strptime=strptime_portable),
 }
 
 
