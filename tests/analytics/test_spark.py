@@ -107,12 +107,13 @@ def test_rows_that_do_not_fit_and_a_mapping_date_format_on_pyspark(
     tmp_path: Path, spark: Any
 ) -> None:
     header = "declaration_id,item_no,lodged_at,office_id,declarant_id,importer_id,hs_code,"
-    header += "customs_value"
+    # the file's own columns named like Spark's corrupt-record column and the row number
+    header += "customs_value,_corrupt_record,_row"
     rows = [
-        "D1,1,26.02.2024,OF1,DCL1,IMP1,0850440,1200.5",
-        "D2,1,27.02.2024,OF1,DCL1,IMP1,850440,12.5,extra",
+        "D1,1,26.02.2024,OF1,DCL1,IMP1,0850440,1200.5,note,7",
+        "D2,1,27.02.2024,OF1,DCL1,IMP1,850440,12.5,note,7,extra",
         "D3,1,28.02.2024,OF1,DCL2,IMP2",
-        "D4,1,31.02.2024,OF1,DCL2,IMP2,850440,300",
+        "D4,1,31.02.2024,OF1,DCL2,IMP2,850440,300,,x",
     ]
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join([header, *rows]) + "\n")

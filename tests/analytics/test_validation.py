@@ -51,7 +51,7 @@ def test_each_kind_of_problem_is_reported_with_column_count_and_rows(malformed: 
             1,
             (1, 2),
         ),
-        ("item_no", "item_no is not a whole number"): ("unparsable", 1, (7,)),
+        ("item_no", "item_no is not a whole number of at most 15 digits"): ("unparsable", 1, (7,)),
         # D5's only item number is unparsable, so it has no item 1 either
         ("item_no", "declaration has no item 1 (declaration-level fields are read from item 1)"): (
             "missing_first_item",
@@ -194,3 +194,98 @@ def test_every_problem_has_a_known_kind(malformed: Path) -> None:
     assert found <= PROBLEM_KINDS.keys()
     with pytest.raises(ValueError, match="Unknown kind"):
         Problem("item_no", "odd", 1, (1,), "odd")
+
+
+def test_numbers_too_large_or_not_finite_are_problems_not_crashes(tmp_path: Path) -> None:
+    """An item number of 20 digits used to stop the read with DuckDB's own overflow text, and
+    "nan", "inf" or "1e400" as an amount passed validation and then stopped the analysis with
+    SQL on the screen. Each is now a problem naming its column and row."""
+    good = GOOD.split(",")
+
+    def row(declaration: str, **values: str) -> str:
+        fields = dict(zip(HEADER.split(","), good, strict=True), declaration_id=declaration)
+        return ",".join({**fields, **values}.values())
+
+    path = write_csv(
+        tmp_path / "odd.csv",
+        [
+            row("D1"),
+            row("D2", item_no="99999999999999999999"),
+            row("D3", item_no="1e300"),
+            row("D4", customs_value="nan"),
+            row("D5", net_mass_kg="1e400"),
+            row("D6", customs_value="-inf"),
+            row("D7", item_no="999999999999999"),  # 15 digits: a whole number, not item 1
+        ],
+    )
+    report = validate(path)
+    found = {(p.column, p.detail): p.rows for p in report.problems}
+    assert found == {
+        ("item_no", "not_whole_number"): (2, 3),
+        ("item_no", "no_item_1"): (2, 3, 7),
+        ("customs_value", "not_finite"): (4, 6),
+        ("customs_value", "negative"): (6,),
+        ("net_mass_kg", "not_finite"): (5,),
+    }
+    text = report.to_text()
+    said = "- [customs_value] customs_value is not a finite number: 2 rows (for example rows 4, 6)"
+    assert said in text
+    with pytest.raises(ValidationFailed):
+        run_integrity(path)
+
+
+def test_parquet_numbers_out_of_range_or_not_finite_are_problems(tmp_path: Path) -> None:
+    table = declarations(
+        [{}, {"customs_value": float("nan")}, {"net_mass_kg": float("inf")}, {"item_no": 10**18}]
+    )
+    path = tmp_path / "odd.parquet"
+    pq.write_table(table, path)
+    found = {(p.column, p.detail): p.rows for p in validate(path).problems}
+    assert found == {
+        ("customs_value", "not_finite"): (2,),
+        ("net_mass_kg", "not_finite"): (3,),
+        ("item_no", "not_whole_number"): (4,),
+        ("item_no", "no_item_1"): (4,),
+    }
+    as_float = table.set_column(1, "item_no", pa.array([1.0, 1.0, 1.0, 1e20]))
+    pq.write_table(as_float, path)
+    found = {(p.column, p.detail): p.rows for p in validate(path).problems}
+    assert found[("item_no", "not_whole_number")] == (4,)
+    # The same table handed over in memory, not as a file
+    found = {(p.column, p.detail): p.rows for p in validate(table).problems}
+    assert found[("customs_value", "not_finite")] == (2,)
+
+
+def test_rows_of_a_parquet_dataset_are_numbered_across_its_files(tmp_path: Path) -> None:
+    """A directory of Parquet files is read as one table, files in the order of their names.
+    Rows used to be numbered from 1 in each file, so a report named rows of the first file
+    for problems in the second."""
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    first = declarations([{"declaration_id": f"A{i}"} for i in range(3)])
+    second = declarations([{"declaration_id": f"B{i}"} for i in range(4)])
+    second = second.set_column(14, "channel_assigned", pa.array(["green", "purple"] * 2))
+    pq.write_table(second, dataset / "part-1.parquet")  # written first, read second
+    pq.write_table(first, dataset / "part-0.parquet")
+    (problem,) = validate(dataset).problems
+    assert (problem.column, problem.detail, problem.rows) == (
+        "channel_assigned",
+        "not_channel",
+        (5, 7),
+    )
+
+
+@pytest.mark.parametrize("extra", ["_row", "file_row_number", "file_index"])
+def test_a_column_named_like_the_engines_own_does_not_change_row_numbers(
+    tmp_path: Path, extra: str
+) -> None:
+    """An extra column of the file named like the library's row number (`_row`) or DuckDB's
+    position columns: the CSV read stopped with a Python error, the Parquet read with "cannot
+    be read", or the report took the file's values for row numbers."""
+    table = declarations([{}, {"customs_value": -1.0}, {}])
+    table = table.append_column(extra, pa.array(["x", "y", "z"]))
+    pq.write_table(table, parquet := tmp_path / "extra.parquet")
+    table.to_pandas().to_csv(csv_file := tmp_path / "extra.csv", index=False)
+    for path in (parquet, csv_file):
+        (problem,) = validate(path).problems
+        assert (problem.column, problem.detail, problem.rows) == ("customs_value", "negative", (2,))

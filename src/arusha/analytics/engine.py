@@ -105,7 +105,7 @@ class Engine:
         self._tables: list[tuple[str, str]] = []
         self._cached: list[Any] = []
         self._prefix = "arusha_" + uuid.uuid4().hex[:8] + "_"
-        self._portable_csv: tuple[ir.Table, Dialect] | None = None
+        self._portable_csv: tuple[ir.Table, Dialect, str] | None = None
 
     def materialize(self, name: str, expr: ir.Table) -> ir.Table:
         """Compute `expr` once and keep it as a temporary table for the following queries."""
@@ -223,14 +223,46 @@ class Engine:
         target = str(path / "*.parquet") if path.is_dir() else str(path)
         try:
             if self.is_duckdb:
-                raw = self.backend.read_parquet(target, file_row_number=True)
-                return raw.mutate(**{ROW: raw.file_row_number + 1}).drop("file_row_number")
+                return self._read_parquet_duckdb(target)
             raw = self.backend.read_parquet(target)
         except Exception as exc:  # the backends raise their own types; their text is not shown
             raise SourceError(
                 "unreadable", "The file cannot be read as Parquet: is it a Parquet file?"
             ) from exc
         return raw.mutate(**{ROW: ibis.row_number() + 1})
+
+    def _read_parquet_duckdb(self, target: str) -> ir.Table:
+        """A view of the Parquet file(s) with each row's number in the files taken in the order
+        of their names, from DuckDB's position of the row in its file (no window over the scan).
+
+        Parquet writers leave NaN out of a column's minimum and maximum, which DuckDB would
+        otherwise take for every value (`isnan` came out false on a NaN): hence `can_have_nan`.
+        A column of the file named `_row` is left out; one named like DuckDB's own position
+        columns hides them, and rows are then numbered by a window over the scan."""
+        source = f"read_parquet('{_sql_text(target)}', can_have_nan = true)"
+        described = self.backend.raw_sql(f"DESCRIBE SELECT * FROM {source}")  # noqa: S608 (quoted path)
+        names = {row[0] for row in described.fetchall()}
+        exclude = f' EXCLUDE ("{ROW}")' if ROW in names else ""
+        if {"file_index", "file_row_number"} & names:
+            number = "row_number() OVER ()"
+        else:
+            metadata = f"parquet_file_metadata('{_sql_text(target)}')"
+            sizes = self.backend.raw_sql(f"SELECT num_rows FROM {metadata}").fetchall()  # noqa: S608 (quoted path)
+            starts = [0]
+            for (size,) in sizes[:-1]:
+                starts.append(starts[-1] + int(size))
+            # The metadata lists the files in the order the scan numbers them (file_index).
+            first = ""
+            if len(starts) > 1:
+                first = f"list_extract({starts}::BIGINT[], file_index::BIGINT + 1) + "
+            number = f"{first}file_row_number + 1"
+        view = self._prefix + "parquet"
+        self.backend.raw_sql(
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS '  # noqa: S608 (our own quoted names)
+            f'SELECT *{exclude}, {number} AS "{ROW}" FROM {source}'
+        )
+        self._tables.append(("VIEW", view))
+        return self.backend.table(view)
 
     def _read_csv_portable(self, path: Path, dialect: Dialect | None) -> ir.Table:
         """Other engines read the CSV themselves, as text; rows follow the scan order.
@@ -247,7 +279,10 @@ class Engine:
             if encoding not in SPARK_ENCODINGS:
                 path = to_utf8(path, dialect.encoding, self._scratch() / f"{uuid.uuid4().hex}.csv")
                 encoding = "utf-8"
-            columns = [*dialect.header, CORRUPT]
+            corrupt = CORRUPT
+            while corrupt in dialect.header:  # a column of the file may have Spark's name
+                corrupt = "_" + corrupt
+            columns = [*dialect.header, corrupt]
             options = {
                 "schema": ", ".join(f"`{name.replace('`', '``')}` STRING" for name in columns),
                 "header": True,
@@ -259,7 +294,7 @@ class Engine:
                 "escape": '"',
                 "multiLine": True,
                 "mode": "PERMISSIVE",
-                "columnNameOfCorruptRecord": CORRUPT,
+                "columnNameOfCorruptRecord": corrupt,
             }
         elif dialect is not None:
             options = {"sep": dialect.delimiter, "encoding": dialect.encoding}
@@ -271,9 +306,10 @@ class Engine:
         if dialect is None or "columnNameOfCorruptRecord" not in options:
             return raw
         # Spark keeps the whole scan for the corrupt-record column to be read on its own.
+        corrupt = options["columnNameOfCorruptRecord"]
         raw = self.materialize("csv", raw)
-        self._portable_csv = (raw, dialect)
-        return raw.drop(CORRUPT)
+        self._portable_csv = (raw, dialect, corrupt)
+        return raw.drop(corrupt)
 
     def open_csv(
         self,
@@ -302,10 +338,11 @@ class Engine:
         rejects, scans = self._prefix + "rejects", self._prefix + "rejects_scan"
         view = self._prefix + "csv"
         number = f', row_number() OVER () AS "{ROW}"' if numbered else ""
+        exclude = f' EXCLUDE ("{ROW}")' if ROW in dialect.header else ""  # the name is ours
         for table in (scans, rejects):  # a new read (another encoding) starts afresh
             self.backend.raw_sql(f'DROP TABLE IF EXISTS "{table}"')
         self.backend.raw_sql(
-            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT *{number} '  # noqa: S608 (our own quoted names and options)
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT *{exclude}{number} '  # noqa: S608 (our own quoted names and options)
             f"FROM read_csv('{_sql_text(str(path))}', columns = {{{columns}}}, header = false, "
             f"skip = 1, auto_detect = false, delim = '{_sql_text(dialect.delimiter)}', "
             "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
@@ -340,7 +377,7 @@ class Engine:
         if not numbered:
             return self._read_parquet(target)
         try:
-            return self.backend.read_parquet(str(target))
+            return self.backend.read_parquet(str(target), can_have_nan=True)
         except Exception as exc:  # DuckDB's text (with the path) is not shown
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
 
@@ -358,10 +395,10 @@ class Engine:
     def _portable_rejects(self) -> list[Reject]:
         if self._portable_csv is None:
             return []
-        raw, dialect = self._portable_csv
-        found = raw.filter(raw[CORRUPT].notnull()).select(ROW, CORRUPT).order_by(ROW).to_pyarrow()
+        raw, dialect, corrupt = self._portable_csv
+        found = raw.filter(raw[corrupt].notnull()).select(ROW, corrupt).order_by(ROW).to_pyarrow()
         rejects = []
-        for row, text in zip(found[ROW].to_pylist(), found[CORRUPT].to_pylist(), strict=True):
+        for row, text in zip(found[ROW].to_pylist(), found[corrupt].to_pylist(), strict=True):
             fields = next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
             if len(fields) > len(dialect.header):
                 kind = "TOO MANY COLUMNS"

@@ -28,6 +28,9 @@ from arusha.analytics.mapping import ColumnSpec, Mapping
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "1.0")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "0.0")
 EARLIEST = pydt.datetime(1950, 1, 1)
+# Whole numbers are read through a float, which holds every integer of up to 15 digits exactly;
+# anything longer is no item number, and casting it could overflow.
+LARGEST_WHOLE = 10**15 - 1
 HS_PATTERN = r"^[0-9]{6,}$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 
@@ -136,6 +139,9 @@ class Check:
     transform: Callable[[ir.Value], ir.Value] | None = None  # source value -> canonical value
     detail: str = ""  # what exactly is wrong, a key the web app words in the reader's language
     params: dict[str, str] = field(default_factory=dict)  # what the wording needs besides
+    # No block's minimum and maximum can rule the condition out: on large data such checks are
+    # counted together in one scan rather than each in its own.
+    full_scan: bool = False
 
 
 @dataclass
@@ -362,13 +368,19 @@ def _parse_id(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal:
 
 def _parse_int(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
     below = _impossible(name, lambda t: t[name] < 1, f"{name} is below 1", "below_1")
+    expected = "a whole number of at most 15 digits"
     if value.type().is_integer():
-        return Parsed(value.cast("int64"), checks=[below])
+        large = _impossible(
+            name, lambda t: t[name] > LARGEST_WHOLE, f"{name} is not {expected}", "not_whole_number"
+        )
+        return Parsed(value.cast("int64"), checks=[below, large])
     # Casting "2.5" to an integer rounds it in DuckDB: go through a float and demand a whole number.
     text = _text(value, _always(trim))
     number = _number_text(text, decimal).try_cast("float64")
-    typed = ibis.ifelse(number == number.floor(), number.cast("int64"), ibis.null("int64"))
-    return Parsed(typed, text, [_failed(name, "a whole number", "not_whole_number"), below])
+    # Bounded first: Ibis floors a float into an integer, which a huge value would overflow.
+    bounded = ibis.ifelse(number.abs() <= LARGEST_WHOLE, number, ibis.null("float64"))
+    typed = ibis.ifelse(bounded == bounded.floor(), bounded.cast("int64"), ibis.null("int64"))
+    return Parsed(typed, text, [_failed(name, expected, "not_whole_number"), below])
 
 
 def _parse_datetime(
@@ -437,15 +449,24 @@ def _parse_country(
 
 def _parse_number(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
     negative = _impossible(name, lambda t: t[name] < 0, f"{name} is negative", "negative")
+    # Infinity and NaN are floats, and "inf", "nan" and "1e400" read as them: no amount is either.
+    infinite = Check(
+        name,
+        "impossible",
+        lambda t: t[name].isinf() | t[name].isnan(),
+        f"{name} is not a finite number",
+        detail="not_finite",
+        full_scan=True,
+    )
     if value.type().is_numeric():
-        return Parsed(value.cast("float64"), checks=[negative])
+        return Parsed(value.cast("float64"), checks=[negative, infinite])
     text = _text(value, _always(trim))
     number = _number_text(text, decimal).try_cast("float64")
     if decimal == ",":
         failed = _failed(name, "a number with a decimal comma", "not_number_comma")
     else:
         failed = _failed(name, "a number", "not_number")
-    return Parsed(number, text, [failed, negative])
+    return Parsed(number, text, [failed, negative, infinite])
 
 
 def _number_text(text: ir.StringValue, decimal: str) -> ir.StringValue:

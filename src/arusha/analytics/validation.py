@@ -137,13 +137,14 @@ def validate_staged(engine: Engine, staged: Staged) -> ValidationReport:
     if report.rows == 0:
         report.problems.append(Problem("", "empty", 0, (), "The file has no data rows.", "no_rows"))
         return report
+    checks = staged.checks
     if report.rows >= SEPARATE_CHECKS_FROM:
-        counts = [_count(_failing(wide, check)) for check in staged.checks]
+        scanned = [c for c in checks if c.full_scan]
+        together = dict(zip(map(id, scanned), _counts_together(wide, scanned), strict=True))
+        counts = [together[id(c)] if c.full_scan else _count(_failing(wide, c)) for c in checks]
     else:
-        sums = {f"c{i}": c.condition(wide).cast("int64").sum() for i, c in enumerate(staged.checks)}
-        found = wide.aggregate(**sums).to_pyarrow().to_pylist()[0]
-        counts = [int(found[f"c{i}"] or 0) for i in range(len(staged.checks))]
-    for check, count in zip(staged.checks, counts, strict=True):
+        counts = _counts_together(wide, checks)
+    for check, count in zip(checks, counts, strict=True):
         if count:
             rows = _examples(_failing(wide, check))
             report.problems.append(
@@ -170,6 +171,15 @@ def _rejected(rejects: list[Reject]) -> list[Problem]:
         Problem(column, kind, len(rows), tuple(sorted(rows)[:EXAMPLES]), message, detail)
         for (kind, detail, message, column), rows in groups.items()
     ]
+
+
+def _counts_together(wide: ir.Table, checks: list[Check]) -> list[int]:
+    """The rows failing each check, counted in one query."""
+    if not checks:
+        return []
+    sums = {f"c{i}": c.condition(wide).cast("int64").sum() for i, c in enumerate(checks)}
+    found = wide.aggregate(**sums).to_pyarrow().to_pylist()[0]
+    return [int(found[f"c{i}"] or 0) for i in range(len(checks))]
 
 
 def _count(rows: ir.Table) -> int:
