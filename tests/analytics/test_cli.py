@@ -72,3 +72,44 @@ def test_validate_can_print_json(
     capsys.readouterr()
     assert main(["validate", "d.csv", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"rows": 500, "ok": True, "problems": []}
+
+
+def test_an_unexpected_engine_error_is_a_plain_message_and_debug_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error no check caught used to reach the analyst as DuckDB's text: the query, the
+    temporary paths and a traceback."""
+    import duckdb
+
+    from arusha.analytics import cli
+
+    engine_text = 'Binder Error: column "x" not found\nLINE 1: SELECT x FROM "/scratch/arusha-1"'
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise duckdb.BinderException(engine_text)
+
+    monkeypatch.setattr(cli, "validate", broken)
+    data = tmp_path / "d.csv"
+    data.write_text("a\n1\n", encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    said = capsys.readouterr()
+    assert "unexpected error (BinderException)" in said.err
+    assert "--debug" in said.err
+    for leak in ("Binder Error", "SELECT", "/scratch/arusha-1", "Traceback"):
+        assert leak not in said.err + said.out
+    with pytest.raises(duckdb.BinderException, match="Binder Error"):
+        main(["--debug", "validate", str(data)])
+
+
+def test_an_output_directory_that_cannot_be_written_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "d.parquet"
+    assert main(["generate", "--rows", "300", "--out", str(data)]) == 0
+    taken = tmp_path / "taken"
+    taken.write_text("a file where the results would go", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["integrity", str(data), "--out", str(taken), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(taken) in err
+    assert "Traceback" not in err

@@ -95,3 +95,33 @@ def test_the_csv_export_never_lets_an_uploaded_identifier_run_as_a_formula(
     body = client.get(reverse("integrity:export", args=[run.code])).content.decode()
     assert "'=HYPERLINK" in body
     assert ',"=HYPERLINK' not in body and ",=HYPERLINK" not in body
+
+
+def test_an_unexpected_error_is_said_plainly_logged_and_stores_nothing(
+    client: Any,
+    alice: Any,
+    ecuador: Any,
+    declarations_csv: Path,
+    monkeypatch: Any,
+    caplog: Any,
+) -> None:
+    """A fault no check catches (here the engine's own error) used to give a server error page;
+    its text (a query, temporary paths) must reach the log, never the page."""
+    import duckdb
+
+    from arusha.integrity import storing
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise duckdb.BinderException('Binder Error: LINE 1: SELECT x FROM "/scratch/arusha-1/wide"')
+
+    monkeypatch.setattr(storing, "run_integrity", broken)
+    client.force_login(alice)
+    with caplog.at_level("ERROR", logger="arusha.integrity.views"):
+        response = _upload(client, ecuador, "declarations.csv", declarations_csv.read_bytes())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "unexpected error and nothing was saved" in page
+    for leak in ("Binder", "SELECT", "/scratch/arusha-1"):
+        assert leak not in page
+    assert "Binder Error" in caplog.text
+    assert not AnalysisRun.objects.exists()

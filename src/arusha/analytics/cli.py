@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n" + "\n".join(f"  {EXAMPLES[n]}" for n in EXAMPLES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on an unexpected error, show the engine's own message and the traceback",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in EXAMPLES:
         sub.add_parser(
@@ -237,6 +242,21 @@ def main(argv: list[str] | None = None) -> int:
     except AnalyticsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the output directory cannot be written, the disk is full...
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # A fault of this program that no check caught: the engine's own text holds its query
+        # and temporary paths, which mean nothing to an analyst. --debug shows them.
+        if args.debug:
+            raise
+        print(
+            f"error: the command stopped on an unexpected error ({type(exc).__name__}). This "
+            "is a fault of Arusha, not of your data as far as its checks can tell: run the same "
+            "command with --debug and report what it prints.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import tempfile
 from pathlib import Path, PurePath
 
@@ -26,6 +27,7 @@ from arusha.integrity.storing import analyse_file
 from arusha.integrity.wording import (
     KINDS,
     NOTICE,
+    UNEXPECTED,
     explanation,
     has_wording,
     read_as,
@@ -33,6 +35,7 @@ from arusha.integrity.wording import (
 )
 
 PAGE_ROWS = 200
+logger = logging.getLogger(__name__)
 
 
 def _user(request: HttpRequest) -> User:
@@ -75,6 +78,9 @@ def run_upload(request: HttpRequest) -> HttpResponse:
             # shown beside the setting that resolves it, if one does.
             field = FIELD_OF_ERROR.get(str(getattr(exc, "kind", "")), "file")
             form.add_error(field, source_error(exc))
+        except Exception:  # a fault no check caught: the engine's text goes to the log only
+            logger.exception("Analysis of an uploaded file stopped on an unexpected error")
+            form.add_error("file", str(UNEXPECTED))
         else:
             if run.is_done:
                 messages.success(request, _("The file was analysed."))

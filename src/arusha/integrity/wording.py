@@ -158,6 +158,13 @@ SOURCE_ERRORS: dict[str, Promise] = {
     ),
 }
 UNREADABLE = _("The file could not be read.")
+# An error no check of the library caught: its own text (a query, temporary paths) stays in the
+# server's log.
+UNEXPECTED = _(
+    "The analysis stopped on an unexpected error and nothing was saved. This is a fault of "
+    "Arusha, not of your file as far as its checks can tell: the administrator will find the "
+    "details in the server log."
+)
 
 # How a CSV file was read (the library's summary "read_as"), in words.
 ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
