@@ -509,3 +509,86 @@ def test_a_date_format_the_portable_parser_cannot_read_is_a_clear_mapping_error(
 
     with pytest.raises(MappingError, match="%b"):
         load.strptime_portable(ibis.literal("26 Feb 2024"), ["%d %b %Y"])
+
+
+def test_what_a_spreadsheet_leaves_around_the_data_is_read_past(tmp_path: Path) -> None:
+    """Saved as CSV, a sheet where a cell out to the right or below the data was ever used gets
+    trailing columns with no name and rows of bare delimiters; a header may be in capitals.
+    These stopped the read ("Column 9 of the header has no name") or gave a problem for every
+    column of each empty row. Rows keep their numbers in the file."""
+    header = HEADER.upper().replace("HS_CODE", "Hs_Code") + ",,"
+    rows = [f"{row},," for row in ROWS]
+    rows.insert(1, ",,,,,,,,,")  # data row 2: a cleared row
+    rows[3] = rows[3].replace("850440", "12")  # data row 4: a tariff code too short
+    rows += [",,,,,,,,,"] * 3
+    path = tmp_path / "sheet.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    report = validate(path)
+    assert [(p.column, p.detail, p.rows) for p in report.problems] == [
+        ("hs_code", "not_tariff_code", (4,))
+    ]
+    path.write_text(path.read_text(encoding="utf-8").replace(",12,", ",850440,"))
+    table = read_canonical(path)
+    assert table.column("declaration_id").to_pylist() == ["D1", "D2", "D3"]
+    assert table.column("hs_code").to_pylist() == ["850440"] * 3
+
+
+def test_a_name_is_matched_ignoring_case_only_where_that_is_unambiguous(tmp_path: Path) -> None:
+    """The file's own spelling wins; two columns that differ only in case match neither."""
+    assert csvformat.header_names(["Office_ID", "office_id", "A"], ["office_id", "a"]) == (
+        "Office_ID",
+        "office_id",
+        "a",
+    )
+    assert csvformat.header_names(["OFFICE_ID", "Office_Id"], ["office_id"]) == (
+        "OFFICE_ID",
+        "Office_Id",
+    )
+    assert csvformat.header_names(["a", "", "b", "", ""], []) == (
+        "a",
+        "",
+        "b",
+        "_unnamed_4",
+        "_unnamed_5",
+    )
+    path = tmp_path / "gap.csv"
+    path.write_text("declaration_id,,lodged_at\nD1,x,2024-01-03\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="Column 2 of the header has no name"):
+        validate(path)
+
+
+def test_a_parquet_file_with_names_in_capitals_is_read(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = declarations([{}, {"customs_value": -1.0}])
+    renamed = table.rename_columns([n.upper() for n in table.column_names])
+    pq.write_table(renamed, path := tmp_path / "caps.parquet")
+    (problem,) = validate(path).problems
+    assert (problem.column, problem.detail, problem.rows) == ("customs_value", "negative", (2,))
+
+
+def test_a_file_whose_lines_end_both_ways_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files from Windows and from elsewhere put together: DuckDB's strict reader stopped with
+    "cannot be read as CSV". The file is read again from a copy with one kind of line end."""
+    lines = [HEADER, *ROWS, ROWS[0].replace("D1", "D4"), ROWS[1].replace("D2", "D5")]
+    text = "\r\n".join(lines[:3]) + "\r\n" + "\n".join(lines[3:]) + "\n"
+    path = tmp_path / "joined.csv"
+    path.write_bytes(text.replace("850440,12.5", "12,12.5").encode("cp1252"))
+    (problem,) = validate(path).problems
+    assert (problem.column, problem.detail, problem.rows) == ("hs_code", "not_tariff_code", (2, 5))
+    path.write_bytes(text.encode("cp1252"))
+    result = run_integrity(path)
+    assert result.summary["rows"] == 5
+    assert result.summary["read_as"]["encoding"] == "cp1252"  # type: ignore[index]
+    table = read_canonical(path)
+    assert table.column("office_id").to_pylist() == ["Bogotá", "OF01", "OF01", "Bogotá", "OF01"]
+    # The copy, a few bytes at a time: a CR LF split between two reads is still one line end.
+    monkeypatch.setattr(csvformat, "CHUNK", 3)
+    copy = tmp_path / "copy.csv"
+    assert csvformat.single_newlines(path, "cp1252", copy)
+    assert copy.read_text(encoding="utf-8") == text.replace("\r\n", "\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("a\nb\n", encoding="utf-8")
+    assert not csvformat.single_newlines(plain, "utf-8", copy)

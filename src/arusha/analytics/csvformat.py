@@ -109,12 +109,18 @@ def delimiter_option(value: str) -> str:
 
 
 def detect(
-    path: Path, wanted: CsvFormat, numeric: Iterable[str] = (), dates: Iterable[str] = ()
+    path: Path,
+    wanted: CsvFormat,
+    numeric: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    names: Iterable[str] = (),
 ) -> Dialect:
     """Resolve every setting of `wanted` left open, from the first lines of the file.
 
     `numeric` names the source columns that hold numbers (for the decimal mark), `dates` those
-    that hold dates in no format a mapping gives (for the date order)."""
+    that hold dates in no format a mapping gives (for the date order), `names` every source
+    column that is read: a header name that differs from one of them only in case is read as
+    it (see `header_names`)."""
     sample = _sample(path)
     if not sample.strip():
         raise SourceError("empty_file", "The file is empty: it has no header line.")
@@ -127,7 +133,7 @@ def detect(
     lines = every[:SAMPLE_LINES]
     delimiter = wanted.delimiter or _delimiter(lines)
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header = tuple(h.strip() for h in rows[0]) if rows else ()
+    header = header_names([h.strip() for h in rows[0]] if rows else [], names)
     _check_header(header)
     decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
     date_order = wanted.date_order or _date_order(delimiter, header, every[1:], set(dates))
@@ -219,6 +225,39 @@ def _delimiter(lines: list[str]) -> str:
     return max(DELIMITERS, key=score)  # ties go to the earlier, more common delimiter
 
 
+UNNAMED = "_unnamed_{}"  # a trailing column with no name, as spreadsheets leave them
+
+
+def header_names(header: list[str], names: Iterable[str]) -> tuple[str, ...]:
+    """The header as it is read: a name that differs from a wanted one (`names`) only in case
+    takes the wanted spelling, unless the file has that spelling too or two of its names would
+    take it (DECLARATION_ID reads as declaration_id); columns with no name after the last named
+    one, which spreadsheets write when a cell out to the right was ever used, get a name of
+    their own and are not read."""
+    spelling = spellings(header, names)
+    named = max((i for i, name in enumerate(header) if name), default=-1) + 1
+    return tuple(
+        [spelling.get(name, name) for name in header[:named]]
+        + [UNNAMED.format(i) for i in range(named + 1, len(header) + 1)]
+    )
+
+
+def spellings(columns: Iterable[str], names: Iterable[str]) -> dict[str, str]:
+    """The columns to read under a wanted name (`names`) they match but for case: where the
+    file lacks that exact name, has exactly one column that matches it, and reads that column
+    under no name of its own."""
+    columns, wanted = list(columns), set(names)
+    folded: dict[str, list[str]] = {}
+    for name in columns:
+        folded.setdefault(name.casefold(), []).append(name)
+    found = {}
+    for name in wanted - set(columns):
+        matches = folded.get(name.casefold(), [])
+        if len(matches) == 1 and matches[0] not in wanted:
+            found[matches[0]] = name
+    return found
+
+
 def _check_header(header: tuple[str, ...]) -> None:
     seen: set[str] = set()
     for position, name in enumerate(header, start=1):
@@ -303,6 +342,28 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
             lines += chunk.count(b"\n")
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     return target
+
+
+def single_newlines(path: Path, encoding: str, target: Path) -> bool:
+    """Copy a text file in `encoding` to UTF-8 with every CR LF line end made LF; whether there
+    was any. DuckDB's strict reader stops on a file whose lines end both ways (files from
+    Windows and elsewhere put together), where either way alone reads."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    found, carried, lines = False, "", 0
+    with _open(path) as source, target.open("wb") as out:
+        while True:
+            chunk = source.read(CHUNK)
+            try:
+                text = carried + decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
+            lines += chunk.count(b"\n")
+            carried = "\r" if chunk and text.endswith("\r") else ""  # maybe half of a CR LF
+            text = text[: len(text) - len(carried)]
+            found = found or "\r\n" in text
+            out.write(text.replace("\r\n", "\n").encode("utf-8"))
+            if not chunk:
+                return found
 
 
 def with_encoding(dialect: Dialect, encoding: str) -> Dialect:

@@ -409,6 +409,10 @@ class Engine:
             rejects.append(Reject(int(row), "", kind))
         return rejects
 
+    def scratch_file(self, suffix: str) -> Path:
+        """A new path in the engine's temporary directory, removed on close."""
+        return self._scratch() / f"{uuid.uuid4().hex}{suffix}"
+
     def _scratch(self) -> Path:
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="arusha-analytics-")

@@ -14,9 +14,16 @@ import pandas as pd
 import pyarrow as pa
 
 from arusha.analytics import schema
-from arusha.analytics.csvformat import CsvFormat, Dialect, detect, next_encoding
+from arusha.analytics.csvformat import (
+    CsvFormat,
+    Dialect,
+    detect,
+    next_encoding,
+    single_newlines,
+    spellings,
+)
 from arusha.analytics.engine import ROW, Engine, Source, existing, is_text
-from arusha.analytics.errors import ValidationFailed
+from arusha.analytics.errors import SourceError, ValidationFailed
 from arusha.analytics.indicators import base
 from arusha.analytics.indicators.base import Settings, sort_codes
 from arusha.analytics.indicators.benford import benford
@@ -24,7 +31,7 @@ from arusha.analytics.indicators.concentration import concentration
 from arusha.analytics.indicators.conduct import conduct
 from arusha.analytics.indicators.pairs import collusion_signature, pair_cells, pair_excess
 from arusha.analytics.indicators.unit_value import undervaluation, value_cells
-from arusha.analytics.load import Staged, stage
+from arusha.analytics.load import Staged, stage, without_empty_rows
 from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, load_mapping
 from arusha.analytics.prepare import Prepared, period_label, prepare, total
 from arusha.analytics.scoring import score_entities
@@ -102,18 +109,21 @@ def _staged(
     exact: bool = False,
 ) -> Staged:
     ref = _mapping(mapping)
+    names = [ref.source_for(c.name) for c in schema.COLUMNS if c.name not in ref.constants]
     if not is_text(source):
-        staged = stage(engine.read(source), ref, portable=not engine.is_duckdb)
+        raw = engine.read(source)
+        renamed = {wanted: column for column, wanted in spellings(raw.columns, names).items()}
+        staged = stage(raw.rename(renamed), ref, portable=not engine.is_duckdb)
         if not staged.missing:
             staged.wide = engine.view("wide", staged.wide)
         return staged
     path = existing(source)  # type: ignore[arg-type,unused-ignore]  # is_text: a path
     numeric = [ref.source_for(c.name) for c in schema.COLUMNS if c.kind in NUMERIC_KINDS]
     dates = [ref.source_for(c.name) for c in _plain_dates(ref)]
-    dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric, dates)
+    dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric, dates, names)
     ref = _with_date_order(ref, dialect)
     if not engine.is_duckdb:
-        raw = engine.read(path, dialect)
+        raw = without_empty_rows(engine.read(path, dialect))
         staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, portable=True)
         staged.rejected = engine.csv_rejects()
         staged.read_as = _read_as(dialect)
@@ -141,7 +151,27 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact
     read again all as text, so that validation names every problem in its own terms; and when
     the encoding was detected and a row further into the file is not valid in it, the file is
     read again in the next likely encoding (UTF-8, then Windows-1252, then Latin-1). Every read
-    after the first, and any read that is `exact`, numbers rows exactly (see Engine.open_csv)."""
+    after the first, and any read that is `exact`, numbers rows exactly (see Engine.open_csv).
+
+    A file that cannot be read at all and has lines ending in CR LF is read again from a copy
+    where every line ends in LF (see csvformat.single_newlines)."""
+    try:
+        return _read_as_it_is(engine, path, dialect, ref, exact)
+    except SourceError as exc:
+        if exc.kind != "unreadable":
+            raise
+        copy = engine.scratch_file(".csv")
+        if not single_newlines(path, dialect.encoding, copy):
+            raise
+    staged = _read_as_it_is(engine, copy, replace(dialect, encoding="utf-8"), ref, exact)
+    if staged.read_as:
+        staged.read_as["encoding"] = dialect.encoding  # the file's, not the copy's
+    return staged
+
+
+def _read_as_it_is(
+    engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool
+) -> Staged:
     staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref), exact)
     if staged.missing or not staged.rejected:
         return staged
@@ -162,7 +192,7 @@ def _read_table(
     types: dict[str, str],
     exact: bool,
 ) -> Staged:
-    raw = engine.open_csv(path, dialect, types, numbered=exact)
+    raw = without_empty_rows(engine.open_csv(path, dialect, types, numbered=exact))
     staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, once=True)
     if staged.missing:
         return staged

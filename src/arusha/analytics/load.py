@@ -244,6 +244,17 @@ def stage(
     return staged
 
 
+def without_empty_rows(raw: ir.Table) -> ir.Table:
+    """A CSV source without its rows whose every field is empty: what a spreadsheet writes for a
+    row that was once used and then cleared (",,,,"), as it would a blank line, which the
+    readers skip. Rows keep their numbers in the file. Nearly every row has its first field, so
+    the engine tests the others on the few that do not."""
+    fields = [raw[name].isnull() for name in raw.columns if name != ROW]
+    if not fields:
+        return raw
+    return raw.filter(~functools.reduce(operator.and_, fields))
+
+
 def _padded_rows(raw: ir.Table, mapping: Mapping) -> tuple[ir.Table, Trim]:
     """The source with a `_padded` column, true on the rows where some text value that is read
     may start or end with a blank, and that column as the trim condition.
