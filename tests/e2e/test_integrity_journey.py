@@ -99,3 +99,43 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "integrity-pair-quarters-fr-phone")
+
+
+def test_an_analyst_in_spanish_uploads_a_spreadsheet_export_with_a_broken_amount(
+    page: Any, screenshot: Any, alice: Any, tmp_path: Path
+) -> None:
+    """A file saved from a spreadsheet: names in capitals, a trailing column with no name, a
+    cleared row, semicolons and decimal commas, and an amount that reads as infinity. The report
+    names the amount's column and row in Spanish; nothing of the engine shows."""
+    header = "DECLARATION_ID;ITEM_NO;LODGED_AT;OFFICE_ID;DECLARANT_ID;IMPORTER_ID;HS_CODE;"
+    header += "CUSTOMS_VALUE;"
+    rows = [
+        "D1;1;2024-01-03;Aduana Norte;DCL1;IMP1;850440;1.200,50;",
+        ";;;;;;;;",
+        "D2;1;2024-01-04;Aduana Norte;DCL1;IMP1;850440;1e400;",
+        "D3;1;2024-01-05;Aduana Sur;DCL2;IMP2;850440;300,00;",
+    ]
+    data = tmp_path / "exportacion.csv"
+    data.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("cp1252"))
+
+    sign_in(page, "alice")
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+    page.locator("#nav-integrity").click()
+    page.locator("#upload-run").click()
+    page.locator("input[name=file]").set_input_files(str(data))
+    page.locator("#upload-form button[type=submit]").click()
+    report = page.locator("#validation-report")
+    report.wait_for()
+    cells = report.locator("tbody tr").first.locator("td")
+    assert cells.nth(0).inner_text().strip() == "customs_value"
+    assert cells.nth(3).inner_text().strip() == "3"  # the cleared row 2 keeps its number
+    assert cells.nth(4).inner_text() == "customs_value es infinito o no es un número (NaN)."
+    assert report.locator("tbody tr").count() == 1
+    text = page.locator("main").inner_text()
+    for engine_word in ("DuckDB", "SELECT", "Error:", "arusha-analytics-"):
+        assert engine_word not in text
+    screenshot(page, "integrity-upload-spreadsheet-export-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "integrity-upload-spreadsheet-export-es-phone")
