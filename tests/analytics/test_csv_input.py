@@ -118,12 +118,6 @@ def test_a_point_where_a_decimal_comma_is_expected_is_not_read_ten_times_off(
             ["--encoding", "utf-8", "--write-latin1"],
             "- [office_id] the text is not valid UTF-8: 1 row (for example row 1)",
         ),
-        (
-            "a semicolon file read with a comma delimiter because the person said so",
-            ROWS,
-            ["--delimiter", ",", "--write-semicolons"],
-            "- [declaration_id] Required column declaration_id is missing",
-        ),
     ],
 )
 def test_a_broken_file_is_reported_in_plain_english_with_column_and_row(
@@ -592,3 +586,34 @@ def test_a_file_whose_lines_end_both_ways_is_read(
     plain = tmp_path / "plain.csv"
     plain.write_text("a\nb\n", encoding="utf-8")
     assert not csvformat.single_newlines(plain, "utf-8", copy)
+
+
+def test_settings_that_do_not_fit_the_file_are_named_not_crashed_on(tmp_path: Path) -> None:
+    """A delimiter given that leaves the header whole used to report every column missing; an
+    encoding that cannot be the file's stopped with Python's UnicodeError or csv.Error."""
+    path = write(tmp_path / "commas.csv", ROWS)
+    with pytest.raises(SourceError) as wrong:
+        validate(path, csv_format=CsvFormat(delimiter=";"))
+    assert (wrong.value.kind, wrong.value.value) == ("wrong_delimiter", ",")
+    assert "seem to be separated by ','" in str(wrong.value)
+    assert validate(path, csv_format=CsvFormat(delimiter=",")).ok
+    with pytest.raises(SourceError) as utf16:
+        validate(path, csv_format=CsvFormat(encoding="utf-16"))
+    assert (utf16.value.kind, utf16.value.row) == ("encoding", 1)
+    long = write(tmp_path / "long.csv", ROWS * 3000)  # UTF-8 read as UTF-16: one long field
+    with pytest.raises(SourceError) as garbled:
+        validate(long, csv_format=CsvFormat(encoding="utf-16-le"))
+    assert garbled.value.kind == "unreadable"
+    for error in (wrong.value, utf16.value, garbled.value):
+        assert_plain(str(error))
+
+
+def test_a_semicolon_file_read_with_commas_because_the_person_said_so_says_which_it_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "semicolons.csv", ROWS, delimiter=";")
+    assert main(["validate", str(path), "--delimiter", ","]) == 2
+    out = capsys.readouterr()
+    assert "error: The header has no ',' between its names" in out.err
+    assert "seem to be separated by ';'" in out.err
+    assert_plain(out.err.removeprefix("error: "))

@@ -240,3 +240,16 @@ def test_the_import_command_names_the_row_of_a_wrongly_encoded_file(
     assert "Row 2 is not valid cp1252 text" in message
     assert_plain(message)
     assert not AnalysisRun.objects.exists()
+
+
+def test_a_delimiter_chosen_wrongly_is_named_beside_the_setting_in_spanish(
+    client: Any, alice: Any, ecuador: Any
+) -> None:
+    content = f"{HEADER}\n{GOOD}".encode()
+    page = _upload(
+        _spanish(client, alice), ecuador, "commas.csv", content, delimiter=";"
+    ).content.decode()
+    assert not AnalysisRun.objects.exists()
+    error = page.split('id="id_delimiter_error"')[1].split("</ul>")[0]
+    assert "el archivo parece tener campos separados por comas" in error
+    assert_plain(page)

@@ -131,12 +131,20 @@ def detect(
     if len(sample) == SAMPLE_BYTES and len(every) > 1:
         every = every[:-1]  # the sample may end inside the last line
     lines = every[:SAMPLE_LINES]
-    delimiter = wanted.delimiter or _delimiter(lines)
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header = header_names([h.strip() for h in rows[0]] if rows else [], names)
-    _check_header(header)
-    decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
-    date_order = wanted.date_order or _date_order(delimiter, header, every[1:], set(dates))
+    try:
+        delimiter = wanted.delimiter or _delimiter(lines)
+        rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        if wanted.delimiter and rows and len(rows[0]) == 1:
+            _check_given_delimiter(wanted.delimiter, lines)
+        header = header_names([h.strip() for h in rows[0]] if rows else [], names)
+        _check_header(header)
+        decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
+        date_order = wanted.date_order or _date_order(delimiter, header, every[1:], set(dates))
+    except csv.Error as exc:  # a field longer than the reader allows: not text in this form
+        raise SourceError(
+            "unreadable",
+            "The start of the file cannot be read as CSV text: check its encoding and delimiter.",
+        ) from exc
     return Dialect(
         encoding, delimiter, decimal, header, wanted.encoding is not None, date_order=date_order
     )
@@ -198,6 +206,8 @@ def _decode(sample: bytes, encoding: str) -> str:
     except UnicodeDecodeError:
         # Enough to split the header; the full read names the row (and column) at fault.
         return sample.decode("latin-1")
+    except UnicodeError:  # UTF-16 without a byte-order mark: not that encoding at all
+        raise encoding_error(encoding, 1) from None
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -223,6 +233,25 @@ def _delimiter(lines: list[str]) -> str:
         return (int(steady and width > 1), width)
 
     return max(DELIMITERS, key=score)  # ties go to the earlier, more common delimiter
+
+
+DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+
+
+def _check_given_delimiter(given: str, lines: list[str]) -> None:
+    """A delimiter given that leaves the header in one piece, where the file's own splits it:
+    refused with the one the file seems to use, rather than a list of every column missing."""
+    found = _delimiter(lines)
+    header = next(csv.reader([lines[0]], delimiter=found), [])
+    if found != given and len(header) > 1:
+        shown = DELIMITER_NAMES.get(found, found)
+        raise SourceError(
+            "wrong_delimiter",
+            f"The header has no {DELIMITER_NAMES.get(given, given)} between its names: the file's "
+            f"fields seem to be separated by {shown}. Give that delimiter, or leave it to be "
+            "detected.",
+            value=found,
+        )
 
 
 UNNAMED = "_unnamed_{}"  # a trailing column with no name, as spreadsheets leave them
@@ -339,6 +368,8 @@ def to_utf8(path: Path, encoding: str, target: Path) -> Path:
                 out.write(decoder.decode(chunk).encode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
+            except UnicodeError:  # no byte-order mark where the encoding needs one
+                raise encoding_error(encoding, lines + 1) from None
             lines += chunk.count(b"\n")
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     return target
@@ -357,6 +388,8 @@ def single_newlines(path: Path, encoding: str, target: Path) -> bool:
                 text = carried + decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
                 raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
+            except UnicodeError:  # no byte-order mark where the encoding needs one
+                raise encoding_error(encoding, lines + 1) from None
             lines += chunk.count(b"\n")
             carried = "\r" if chunk and text.endswith("\r") else ""  # maybe half of a CR LF
             text = text[: len(text) - len(carried)]

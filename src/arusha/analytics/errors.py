@@ -22,8 +22,8 @@ class SourceError(AnalyticsError):
     """The data file cannot be found or read.
 
     Kinds: not_found, unknown_format, unreadable, empty_file, encoding, unknown_encoding,
-    bad_delimiter, bad_decimal, bad_date_order, ambiguous_dates, duplicate_header, blank_header,
-    spreadsheet, binary."""
+    bad_delimiter, wrong_delimiter, bad_decimal, bad_date_order, ambiguous_dates,
+    duplicate_header, blank_header, spreadsheet, binary."""
 
     def __init__(
         self,

@@ -57,6 +57,7 @@ FIELD_OF_ERROR = {
     "encoding": "encoding",
     "unknown_encoding": "encoding",
     "bad_delimiter": "delimiter",
+    "wrong_delimiter": "delimiter",
     "bad_decimal": "decimal",
     "bad_date_order": "date_order",
     "ambiguous_dates": "date_order",

@@ -139,6 +139,10 @@ SOURCE_ERRORS: dict[str, Promise] = {
     ),
     "unknown_encoding": _("Unknown encoding “%(value)s”: choose UTF-8, Latin-1 or Windows-1252."),
     "bad_delimiter": _("The delimiter must be a comma, a semicolon, a tab or a vertical bar."),
+    "wrong_delimiter": _(
+        "The chosen delimiter does not split the header into columns: the file seems to have "
+        "%(value)s. Choose that delimiter, or leave it to be detected."
+    ),
     "bad_decimal": _("The decimal mark must be a point or a comma."),
     "duplicate_header": _(
         "The column %(column)s appears twice in the header: give each column its own name."
@@ -220,6 +224,8 @@ def source_error(exc: Exception) -> str:
     if template is None:
         return str(UNREADABLE)
     fields = {name: getattr(exc, name, None) for name in ("row", "column", "value")}
+    if getattr(exc, "kind", "") == "wrong_delimiter":  # the delimiter the file seems to have
+        fields["value"] = DELIMITERS.get(str(fields["value"]), fields["value"])
     return str(template) % {k: "" if v is None else v for k, v in fields.items()}
 
 
