@@ -92,6 +92,13 @@ def test_channel_codes_are_translated_by_the_mapping(tmp_path: Path) -> None:
             "both as a column and as a constant",
         ),
         ("columns:\n  declaration_id: no\n", "was read as false; put the column name in quotes"),
+        # These three used to stop with Python's ValueError or DuckDB's own text, at the read
+        ("constants:\n  lodged_at: 2024-13-45\n", "is not valid YAML: month must be in 1..12"),
+        (
+            "columns:\n  lodged_at: {column: fecha, format: '%d/%Q/%Y'}\n",
+            "'lodged_at'.format '%d/%Q/%Y' is not a date format: each % is followed by",
+        ),
+        ("columns:\n  lodged_at: {column: fecha, format: 2024}\n", "must be text such as"),
     ],
 )
 def test_bad_mappings_name_the_mistake(tmp_path: Path, text: str, message: str) -> None:
@@ -113,3 +120,10 @@ def test_the_full_kcs_training_file_is_analysed_without_officer_indicators(kcs_t
     assert kinds == {"declarant", "office"}
     assert {"undervaluation", "benford"} <= set(result.indicators["indicator"])
     assert "officer_id" in result.summary["columns_absent"]
+
+
+def test_a_mapping_file_that_is_not_utf8_is_a_mapping_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("columns:\n  office_id: aduana_de_despacho_ñ\n".encode("latin-1"))
+    with pytest.raises(MappingError, match="is not UTF-8 text: save the mapping as UTF-8"):
+        load_mapping(path)

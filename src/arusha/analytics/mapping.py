@@ -78,6 +78,8 @@ def load_mapping(ref: str | Path) -> Mapping:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MappingError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from exc
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path} is not UTF-8 text: save the mapping as UTF-8.") from exc
     return parse_mapping(text, origin=str(path))
 
 
@@ -85,7 +87,7 @@ def parse_mapping(text: str, origin: str = "mapping") -> Mapping:
     """Parse and check mapping YAML; every mistake names the key at fault."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist
         raise MappingError(f"{origin} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise MappingError(f"{origin} must be a YAML mapping with a 'columns' section.")
@@ -143,13 +145,33 @@ def _spec(origin: str, name: str, raw: object) -> ColumnSpec:
         raise MappingError(
             f"{origin}: '{name}'.values must be a table of source value: canonical value."
         )
+    date_format = raw.get("format")
+    if date_format is not None:
+        _check_format(origin, name, date_format)
     return ColumnSpec(
         column=str(raw["column"]),
-        format=raw.get("format"),
+        format=date_format,
         values={str(k): str(v) for k, v in values.items()},
         pad=pad,
         anonymised=bool(raw.get("anonymised", False)),
     )
+
+
+def _check_format(origin: str, name: str, date_format: object) -> None:
+    """A date format DuckDB's strptime accepts (which would otherwise stop the read of the
+    whole file with its own error)."""
+    import duckdb
+
+    wrong = f"{origin}: '{name}'.format"
+    if not isinstance(date_format, str) or not date_format:
+        raise MappingError(f"{wrong} must be text such as '%d/%m/%Y'.")
+    try:
+        duckdb.execute("SELECT try_strptime('', ?)", [date_format])
+    except duckdb.Error:
+        raise MappingError(
+            f"{wrong} {date_format!r} is not a date format: each % is followed by a directive "
+            "such as %d (day), %m (month), %Y (year), %H (hour), %M (minute) or %S (second)."
+        ) from None
 
 
 IDENTITY = Mapping(name="canonical", description="The canonical layout itself.")
