@@ -112,3 +112,24 @@ def test_an_organisation_that_is_not_a_customs_administration_is_refused(
     with pytest.raises(CommandError, match="not a Customs administration"):
         _import(str(declarations_csv), "--organisation", str(association.pk))
     assert not AnalysisRun.objects.exists()
+
+
+def test_an_unexpected_error_is_a_plain_command_error_and_traceback_shows_it(
+    declarations_csv: Path, ecuador: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from arusha.integrity import storing
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise duckdb.BinderException('Binder Error: LINE 1: SELECT x FROM "arusha_1_wide"')
+
+    monkeypatch.setattr(storing, "run_integrity", broken)
+    with pytest.raises(CommandError) as failed:
+        _import(str(declarations_csv), "--organisation", "senae")
+    said = str(failed.value)
+    assert "unexpected error (BinderException)" in said and "--traceback" in said
+    assert "Binder Error" not in said and "SELECT" not in said
+    assert not AnalysisRun.objects.exists()
+    with pytest.raises(duckdb.BinderException):
+        _import(str(declarations_csv), "--organisation", "senae", "--traceback")

@@ -67,6 +67,16 @@ class Command(BaseCommand):
             # The library's own English message: it names the row and column, never the
             # engine's text, a query or a temporary path.
             raise CommandError(f"The file could not be read: {exc}") from None
+        except Exception as exc:
+            # A fault no check caught: the engine's text (its query, temporary paths) is shown
+            # only with Django's --traceback.
+            if options.get("traceback"):
+                raise
+            raise CommandError(
+                f"The analysis stopped on an unexpected error ({type(exc).__name__}); nothing "
+                "was saved. This is a fault of Arusha: run the command again with --traceback "
+                "and report what it prints."
+            ) from None
         audit.record(
             user,
             "integrity.run_created",
