@@ -16,6 +16,7 @@ from arusha.analytics import (
     GroundTruth,
     IntegrityResult,
     evaluate,
+    schema,
     write_outputs,
 )
 
@@ -233,3 +234,22 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    "absent", [c.name for c in schema.COLUMNS if not c.required and c.name != "item_no"]
+)
+def test_the_analysis_runs_without_any_one_optional_column(absent: str) -> None:
+    """Each optional column may be missing: the indicators that need it are left out, the rest
+    are computed. Without channel_final the downgrade indicator stopped the run (KeyError)."""
+    from arusha.analytics import REGISTRY, GeneratorConfig, run_integrity
+    from arusha.analytics.generate import generate_table
+
+    table, _ = generate_table(GeneratorConfig(rows=6_000, seed=3, offices=2, officers=10))
+    result = run_integrity(table.drop_columns([absent]))
+    assert absent in result.summary["columns_absent"]  # type: ignore[operator]
+    computed = set(result.indicators["indicator"])
+    assert computed and computed <= set(REGISTRY)
+    if absent == "channel_final":
+        assert "downgrades" not in computed
+        assert "red_detection" in computed

@@ -210,8 +210,8 @@ def conduct(prep: Prepared, settings: Settings) -> list[pd.DataFrame]:
     out = []
     officers, offices = units(prep)
     for spec in SPECS:
-        if spec.n not in offices:
-            continue
+        if spec.n not in offices or (spec.k and spec.k not in offices):
+            continue  # a column it needs is absent (downgrades: channel_final)
         extra = None
         if prep.has_officer:
             scored = spec.score(officers, settings, None)
