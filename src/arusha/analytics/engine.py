@@ -36,6 +36,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, to_utf8
 from arusha.analytics.errors import SourceError
@@ -98,6 +99,9 @@ class Engine:
             )  # progress is reported per step instead
             # Order is only needed to number CSV rows, which sets it for that one statement.
             backend.raw_sql("SET preserve_insertion_order = false")
+            # Not the machine's zone: a time with a zone that is not turned into the time at
+            # its place (see `local_times`) reads the same on every machine.
+            backend.raw_sql("SET TimeZone = 'UTC'")
             if memory_limit:
                 backend.raw_sql(f"SET memory_limit = '{_sql_text(memory_limit)}'")
         self.backend = backend
@@ -211,6 +215,9 @@ class Engine:
         return self.backend.table(full)
 
     def _read_arrow(self, table: pa.Table) -> ir.Table:
+        for name, _zone in local_times(table.schema).items():
+            at = table.schema.get_field_index(name)
+            table = table.set_column(at, name, pc.local_timestamp(table.column(at)))
         table = table.append_column(ROW, pa.array(range(1, table.num_rows + 1), pa.int64()))
         if self.is_duckdb:
             name = self._prefix + "source"
@@ -243,6 +250,13 @@ class Engine:
         described = self.backend.raw_sql(f"DESCRIBE SELECT * FROM {source}")  # noqa: S608 (quoted path)
         names = {row[0] for row in described.fetchall()}
         exclude = f' EXCLUDE ("{ROW}")' if ROW in names else ""
+        zones = local_times(_parquet_schema(target))
+        if zones:
+            local = ", ".join(
+                f'timezone(\'{_sql_text(zone)}\', "{_quoted(name)}") AS "{_quoted(name)}"'
+                for name, zone in zones.items()
+            )
+            exclude += f" REPLACE ({local})"
         if {"file_index", "file_row_number"} & names:
             number = "row_number() OVER ()"
         else:
@@ -440,6 +454,39 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def local_times(schema: pa.Schema | None) -> dict[str, str]:
+    """Timestamp columns that carry a time zone, and that zone.
+
+    Such a column holds instants; the time of a declaration at its office is what the weeks
+    and quarters of the analysis need, so each is read as the local time in the zone its writer
+    recorded (pandas and Arrow keep it in the file), the same on every machine."""
+    if schema is None:
+        return {}
+    return {
+        field.name: field.type.tz
+        for field in schema
+        if pa.types.is_timestamp(field.type) and field.type.tz
+    }
+
+
+def _parquet_schema(target: str) -> pa.Schema | None:
+    """The Arrow schema of the (first) Parquet file, with the time zones DuckDB does not keep;
+    None if pyarrow cannot read it (DuckDB then reads the times in UTC)."""
+    import glob
+
+    import pyarrow.parquet as pq
+
+    files = sorted(glob.glob(target)) if "*" in target else [target]
+    try:
+        return pq.read_schema(files[0]) if files else None
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def _quoted(name: str) -> str:
+    return name.replace('"', '""')
 
 
 def _sql_text(value: str) -> str:
