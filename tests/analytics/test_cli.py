@@ -113,3 +113,31 @@ def test_an_output_directory_that_cannot_be_written_is_a_clear_error(
     err = capsys.readouterr().err
     assert err.startswith("error: ") and str(taken) in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "--rows", "0", "--out", "d.parquet"], "argument --rows: 0 is below 1"),
+        (["generate", "--rows", "x", "--out", "d.parquet"], "'x' is not a whole number"),
+        (["generate", "--rows", "9", "--out", "d.txt"], "'d.txt' does not end in .parquet or .csv"),
+        (["generate", "--rows", "9", "--quarters", "0", "--out", "d.csv"], "0 is below 1"),
+        (["generate", "--rows", "9", "--offices", "0", "--out", "d.csv"], "0 is below 1"),
+        (["integrity", "d.parquet", "--out", "o", "--alpha", "2"], "2 is not between 0 and 1"),
+        (["integrity", "d.parquet", "--out", "o", "--alpha", "nan"], "nan is not between 0 and 1"),
+    ],
+)
+def test_arguments_out_of_range_are_refused_before_anything_runs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    """No rows wrote no file yet said "Wrote 0 rows"; no quarter stopped with a ValueError."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as refused:
+        main(args)
+    assert refused.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

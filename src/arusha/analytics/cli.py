@@ -7,6 +7,7 @@ import dataclasses
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     integrity.add_argument("--out", type=Path, required=True, help="directory for the result files")
     integrity.add_argument("--mapping", help=MAPPING_HELP)
     integrity.add_argument(
-        "--alpha", type=float, default=0.05, help="false discovery rate for flags (default 0.05)"
+        "--alpha", type=_rate, default=0.05, help="false discovery rate for flags (default 0.05)"
     )
     integrity.add_argument("--quiet", action="store_true", help="no progress messages")
     _csv_options(integrity)
@@ -103,18 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
     _csv_options(check)
     generate = commands["generate"]
     generate.add_argument(
-        "--rows", type=int, required=True, help="number of declaration items (rows)"
+        "--rows", type=_at_least(1), required=True, help="number of declaration items (rows)"
     )
     generate.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    generate.add_argument("--out", type=Path, required=True, help="output file, .parquet or .csv")
+    generate.add_argument(
+        "--out", type=_data_file, required=True, help="output file, .parquet or .csv"
+    )
     generate.add_argument(
         "--truth", type=Path, help="ground-truth JSON (default: beside the output)"
     )
-    generate.add_argument("--quarters", type=int, default=4, help="quarters covered (default 4)")
+    generate.add_argument(
+        "--quarters", type=_at_least(1), default=4, help="quarters covered (default 4)"
+    )
     for option in ("offices", "officers", "declarants", "strong-pairs", "weak-pairs"):
         generate.add_argument(
             f"--{option}",
-            type=int,
+            type=_at_least(0 if option.endswith("pairs") else 1),
             help=f"number of {option.replace('-', ' ')} (default: scales with rows)",
         )
     generate.add_argument("--clean", action="store_true", help="plant no corruption")
@@ -128,7 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands["demo"]
     demo.add_argument("--out", type=Path, required=True, help="directory for data and results")
     demo.add_argument(
-        "--rows", type=int, default=DEMO_CONFIG.rows, help=f"rows (default {DEMO_CONFIG.rows:,})"
+        "--rows",
+        type=_at_least(1),
+        default=DEMO_CONFIG.rows,
+        help=f"rows (default {DEMO_CONFIG.rows:,})",
     )
     demo.add_argument(
         "--seed",
@@ -137,6 +145,40 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"random seed (default {DEMO_CONFIG.seed})",
     )
     return parser
+
+
+def _at_least(smallest: int) -> Callable[[str], int]:
+    """An argument type: a whole number no smaller than `smallest`."""
+
+    def whole(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if number < smallest:
+            raise argparse.ArgumentTypeError(f"{number} is below {smallest}")
+        return number
+
+    return whole
+
+
+def _rate(text: str) -> float:
+    """An argument type: a number strictly between 0 and 1."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < rate < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return rate
+
+
+def _data_file(text: str) -> Path:
+    """An argument type: a path ending in .parquet or .csv."""
+    path = Path(text)
+    if path.suffix.lower() not in (".parquet", ".csv"):
+        raise argparse.ArgumentTypeError(f"{text!r} does not end in .parquet or .csv")
+    return path
 
 
 def _progress(quiet: bool) -> ProgressFn:
