@@ -617,3 +617,23 @@ def test_a_semicolon_file_read_with_commas_because_the_person_said_so_says_which
     assert "error: The header has no ',' between its names" in out.err
     assert "seem to be separated by ';'" in out.err
     assert_plain(out.err.removeprefix("error: "))
+
+
+def test_a_carriage_return_inside_a_line_is_named_with_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stray CR (pasted from another program) stopped the read with "cannot be read as CSV"
+    and nothing to look for; in a Windows file as in a Unix one."""
+    stray = [ROWS[0], ROWS[1].replace("DCL1", "DC\rL1"), ROWS[2]]
+    for newline in ("\n", "\r\n"):
+        path = tmp_path / "stray.csv"
+        path.write_text(newline.join([HEADER, *stray]) + newline, encoding="utf-8", newline="")
+        with pytest.raises(SourceError) as stopped:
+            validate(path)
+        assert (stopped.value.kind, stopped.value.row) == ("carriage_return", 2)
+        assert_plain(str(stopped.value))
+        monkeypatch.setattr(csvformat, "CHUNK", 5)  # a CR LF split between two reads ends a line
+        assert csvformat.lone_carriage_return(path, "utf-8") == 2
+        monkeypatch.undo()
+    clean = write(tmp_path / "clean.csv", ROWS)
+    assert csvformat.lone_carriage_return(clean, "utf-8") is None

@@ -399,5 +399,26 @@ def single_newlines(path: Path, encoding: str, target: Path) -> bool:
                 return found
 
 
+def lone_carriage_return(path: Path, encoding: str) -> int | None:
+    """The data row (the header is row 0) of the first carriage return that ends no line (a CR
+    not followed by LF), which DuckDB's strict reader cannot read past; None if there is none."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    carried, lines = "", 0
+    with _open(path) as source:
+        while True:
+            chunk = source.read(CHUNK)
+            try:
+                text = carried + decoder.decode(chunk, final=not chunk)
+            except UnicodeError:
+                return None  # the read that follows names the row in its own terms
+            carried = "\r" if chunk and text.endswith("\r") else ""
+            text = text[: len(text) - len(carried)]
+            for found in re.finditer("\r(?!\n)", text):
+                return lines + text.count("\n", 0, found.start())
+            lines += text.count("\n")
+            if not chunk:
+                return None
+
+
 def with_encoding(dialect: Dialect, encoding: str) -> Dialect:
     return replace(dialect, encoding=encoding)

@@ -18,6 +18,7 @@ from arusha.analytics.csvformat import (
     CsvFormat,
     Dialect,
     detect,
+    lone_carriage_return,
     next_encoding,
     single_newlines,
     spellings,
@@ -154,12 +155,21 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact
     after the first, and any read that is `exact`, numbers rows exactly (see Engine.open_csv).
 
     A file that cannot be read at all and has lines ending in CR LF is read again from a copy
-    where every line ends in LF (see csvformat.single_newlines)."""
+    where every line ends in LF (see csvformat.single_newlines); one with a carriage return in
+    the middle of a line is refused, naming the row."""
     try:
         return _read_as_it_is(engine, path, dialect, ref, exact)
     except SourceError as exc:
         if exc.kind != "unreadable":
             raise
+        row = lone_carriage_return(path, dialect.encoding)
+        if row is not None:
+            raise SourceError(
+                "carriage_return",
+                f"Row {row} holds a carriage return (CR) that ends no line: remove it, or save "
+                "the file again with one kind of line end.",
+                row=row,
+            ) from None
         copy = engine.scratch_file(".csv")
         if not single_newlines(path, dialect.encoding, copy):
             raise

@@ -139,6 +139,10 @@ SOURCE_ERRORS: dict[str, Promise] = {
     ),
     "unknown_encoding": _("Unknown encoding “%(value)s”: choose UTF-8, Latin-1 or Windows-1252."),
     "bad_delimiter": _("The delimiter must be a comma, a semicolon, a tab or a vertical bar."),
+    "carriage_return": _(
+        "Row %(row)s holds a carriage return (CR) that ends no line: remove it, or save the "
+        "file again with one kind of line end."
+    ),
     "wrong_delimiter": _(
         "The chosen delimiter does not split the header into columns: the file seems to have "
         "%(value)s. Choose that delimiter, or leave it to be detected."
