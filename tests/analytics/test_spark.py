@@ -138,3 +138,40 @@ def test_rows_that_do_not_fit_and_a_mapping_date_format_on_pyspark(
         "0850440",
         1200.5,
     )
+
+
+def test_a_file_that_stops_being_utf8_after_its_sample_on_pyspark(
+    tmp_path: Path, spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spark reads bytes that are not UTF-8 as U+FFFD and goes on; the text used to come out
+    garbled ("Bogot\ufffd") with no word. Now, as on DuckDB, a detected encoding is tried again
+    in the next likely one, and a given one names the row and column."""
+    from arusha.analytics import csvformat
+    from arusha.analytics.csvformat import CsvFormat
+
+    monkeypatch.setattr(csvformat, "SAMPLE_BYTES", 128)  # the header and plain ASCII
+    header = "declaration_id,item_no,lodged_at,office_id,declarant_id,importer_id,hs_code,"
+    header += "customs_value"
+    rows = [
+        "D1,1,2024-01-03,OF01,DCL1,IMP1,850440,12.5",
+        "D2,1,2024-01-04,OF01,DCL1,IMP1,850440,300",
+        "D3,1,2024-01-05,Bogotá,DCL2,IMP2,850440,1200.5",
+    ]
+    path = tmp_path / "late.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode("cp1252"))
+    read = read_canonical(path, engine=on(spark)).column("office_id").to_pylist()
+    assert (
+        read
+        == read_canonical(path).column("office_id").to_pylist()
+        == [
+            "OF01",
+            "OF01",
+            "Bogotá",
+        ]
+    )
+    given = CsvFormat(encoding="utf-8")
+    report = validate(path, csv_format=given, engine=on(spark))
+    assert report == validate(path, csv_format=given)
+    assert [(p.column, p.detail, p.rows) for p in report.problems] == [
+        ("office_id", "not_utf8", (3,))
+    ]

@@ -44,6 +44,7 @@ from arusha.analytics.errors import SourceError
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+REPLACEMENT = "\ufffd"  # what Spark reads in place of bytes that are not UTF-8
 CORRUPT = "_corrupt_record"  # PySpark's column for the text of a row that does not fit
 SPARK_ENCODINGS = ("utf-8", "us-ascii", "iso-8859-1", "latin-1", "utf-16", "utf-16le", "utf-16be")
 
@@ -421,7 +422,21 @@ class Engine:
             else:
                 kind = "UNQUOTED VALUE"
             rejects.append(Reject(int(row), "", kind))
-        return rejects
+        return rejects + self._replaced_bytes(raw, dialect)
+
+    def _replaced_bytes(self, raw: ir.Table, dialect: Dialect) -> list[Reject]:
+        """Rows where Spark put U+FFFD for bytes that are not UTF-8 (it reads on rather than
+        set the row aside), as DuckDB names them: the row and its first such column."""
+        if dialect.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            return []  # other encodings were copied to UTF-8 by Python, which stops on a bad byte
+        marks = [(raw[name].contains(REPLACEMENT), ibis.literal(name)) for name in dialect.header]
+        if not marks:
+            return []
+        first = ibis.cases(*marks, else_=ibis.null("string"))
+        found = raw.select(ROW, column=first).filter(lambda t: t.column.notnull())
+        found = found.order_by(ROW).to_pyarrow()
+        rows, columns = found[ROW].to_pylist(), found["column"].to_pylist()
+        return [Reject(int(r), c, "INVALID UNICODE") for r, c in zip(rows, columns, strict=True)]
 
     def scratch_file(self, suffix: str) -> Path:
         """A new path in the engine's temporary directory, removed on close."""

@@ -124,9 +124,16 @@ def _staged(
     dialect = detect(path, (csv_format or CsvFormat()).filled(ref.csv), numeric, dates, names)
     ref = _with_date_order(ref, dialect)
     if not engine.is_duckdb:
-        raw = without_empty_rows(engine.read(path, dialect))
-        staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, portable=True)
-        staged.rejected = engine.csv_rejects()
+        # As on DuckDB, a detected UTF-8 that turns out wrong further into the file is read
+        # again in the next likely encoding.
+        while True:
+            raw = without_empty_rows(engine.read(path, dialect))
+            staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, portable=True)
+            staged.rejected = engine.csv_rejects()
+            retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
+            if not (retry and any(r.kind == "INVALID UNICODE" for r in staged.rejected)):
+                break
+            dialect = replace(dialect, encoding=retry)
         staged.read_as = _read_as(dialect)
         return staged
     return _read_once(engine, path, dialect, ref, exact)
