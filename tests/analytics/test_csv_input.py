@@ -637,3 +637,14 @@ def test_a_carriage_return_inside_a_line_is_named_with_its_row(
         monkeypatch.undo()
     clean = write(tmp_path / "clean.csv", ROWS)
     assert csvformat.lone_carriage_return(clean, "utf-8") is None
+
+
+def test_a_gzip_file_is_read_whatever_its_name(tmp_path: Path) -> None:
+    """A compressed file named .csv was refused as binary ("holds a NUL byte")."""
+    import gzip
+
+    text = write(tmp_path / "plain.csv", ROWS).read_bytes()
+    for name in ("named.csv", "named.csv.gz"):
+        (path := tmp_path / name).write_bytes(gzip.compress(text))
+        table = read_canonical(path)
+        assert table.column("office_id").to_pylist() == ["Bogotá", "OF01", "OF01"], name

@@ -253,3 +253,17 @@ def test_a_delimiter_chosen_wrongly_is_named_beside_the_setting_in_spanish(
     error = page.split('id="id_delimiter_error"')[1].split("</ul>")[0]
     assert "el archivo parece tener campos separados por comas" in error
     assert_plain(page)
+
+
+def test_a_gzip_compressed_csv_is_analysed_from_the_form(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path
+) -> None:
+    """The 50 MB limit of the page counts the compressed size; the file was refused as of an
+    unknown format (its name was cut to ".gz")."""
+    import gzip
+
+    content = gzip.compress(declarations_csv.read_bytes())
+    _upload(client.force_login(alice) or client, ecuador, "declarations.csv.gz", content)
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE, run.problems
+    assert (run.source_name, run.rows) == ("declarations.csv.gz", 3000)

@@ -168,8 +168,17 @@ def _check_text(sample: bytes) -> None:
         )
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    """Whether the file is gzip-compressed, whatever its name says."""
+    with path.open("rb") as f:
+        return f.read(2) == GZIP_MAGIC
+
+
 def _open(path: Path) -> BinaryIO:
-    if path.name.lower().endswith(".gz"):
+    if is_gzip(path):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 

@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, to_utf8
+from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, is_gzip, to_utf8
 from arusha.analytics.errors import SourceError
 
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
@@ -291,7 +291,9 @@ class Engine:
         options: dict[str, Any] = {}
         if dialect is not None and getattr(self.backend, "name", "") == "pyspark":
             encoding = dialect.encoding.lower().replace("_", "-")
-            if encoding not in SPARK_ENCODINGS:
+            # Spark, too, tells compression by the name; the copy is decompressed text.
+            gzipped = is_gzip(path) and not path.name.lower().endswith(".gz")
+            if encoding not in SPARK_ENCODINGS or gzipped:
                 path = to_utf8(path, dialect.encoding, self._scratch() / f"{uuid.uuid4().hex}.csv")
                 encoding = "utf-8"
             corrupt = CORRUPT
@@ -350,6 +352,9 @@ class Engine:
             f"'{_sql_text(h)}': '{types.get(h, 'VARCHAR')}'" for h in dialect.header
         )
         decimal = ", decimal_separator = ','" if dialect.decimal == "," and types else ""
+        # DuckDB tells compression by the name; a gzip file named .csv is told by its content.
+        gzipped = is_gzip(path) and not path.name.lower().endswith(".gz")
+        decimal += ", compression = 'gzip'" if gzipped else ""
         rejects, scans = self._prefix + "rejects", self._prefix + "rejects_scan"
         view = self._prefix + "csv"
         number = f', row_number() OVER () AS "{ROW}"' if numbered else ""

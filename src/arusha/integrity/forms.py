@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +15,21 @@ from arusha.integrity.models import AnalysisRun
 MAX_WEB_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def _declarations_file(upload: Any) -> None:
+    """A name the analysis reads by: .csv, .csv.gz (compressed with gzip) or .parquet."""
+    if not str(upload.name).lower().endswith(UPLOAD_SUFFIXES):
+        raise forms.ValidationError(_("Use a .csv, .csv.gz or .parquet file."), code="extension")
+
+
 class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Administration"), empty_label=None
     )
     file = forms.FileField(
-        label=_("Declarations file (CSV or Parquet)"),
-        validators=[FileExtensionValidator(["csv", "parquet"])],
+        label=_("Declarations file (CSV or Parquet)"), validators=[_declarations_file]
     )
     mapping = forms.ChoiceField(
         label=_("Layout of the file"), choices=AnalysisRun.MappingName.choices, required=False

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from arusha.analytics import AnalyticsError
 from arusha.analytics.csvformat import CsvFormat
+from arusha.analytics.engine import CSV_SUFFIXES, PARQUET_SUFFIXES
 from arusha.core import audit
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
@@ -93,7 +94,7 @@ def _analyse_upload(user: User, data: dict[str, object], csv_format: CsvFormat) 
     upload = data["file"]
     name = PurePath(upload.name).name  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
-        path = Path(tmp) / ("upload" + PurePath(name).suffix.lower())
+        path = Path(tmp) / ("upload" + _suffix(name))
         with path.open("wb") as out:
             for chunk in upload.chunks():  # type: ignore[attr-defined]
                 out.write(chunk)
@@ -107,6 +108,13 @@ def _analyse_upload(user: User, data: dict[str, object], csv_format: CsvFormat) 
         )
     audit.record(user, "integrity.run_created", run, organisation=run.organisation)
     return run
+
+
+def _suffix(name: str) -> str:
+    """The file's kind as its name says it, compressed CSV included (".csv.gz")."""
+    lowered = name.lower()
+    known = sorted(CSV_SUFFIXES + PARQUET_SUFFIXES, key=len, reverse=True)
+    return next((s for s in known if lowered.endswith(s)), PurePath(lowered).suffix)
 
 
 @login_required
