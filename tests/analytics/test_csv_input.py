@@ -648,3 +648,14 @@ def test_a_gzip_file_is_read_whatever_its_name(tmp_path: Path) -> None:
         (path := tmp_path / name).write_bytes(gzip.compress(text))
         table = read_canonical(path)
         assert table.column("office_id").to_pylist() == ["Bogotá", "OF01", "OF01"], name
+
+
+def test_two_columns_that_differ_only_in_capitals_are_refused_by_name(tmp_path: Path) -> None:
+    """SQL names ignore case: the read stopped with DuckDB's binder error."""
+    path = tmp_path / "twice.csv"
+    path.write_text(f"{HEADER},OFFICE_ID\n{ROWS[1]},X\n", encoding="utf-8")
+    with pytest.raises(SourceError) as refused:
+        validate(path)
+    assert (refused.value.kind, refused.value.column) == ("duplicate_header", "OFFICE_ID")
+    assert "'office_id' and 'OFFICE_ID' differ only in capitals" in str(refused.value)
+    assert_plain(str(refused.value))

@@ -297,12 +297,20 @@ def spellings(columns: Iterable[str], names: Iterable[str]) -> dict[str, str]:
 
 
 def _check_header(header: tuple[str, ...]) -> None:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # by the name in lower case: SQL names ignore case
     for position, name in enumerate(header, start=1):
-        if name in seen:
+        earlier = seen.get(name.casefold())
+        if earlier == name:
             raise SourceError(
                 "duplicate_header",
                 f"Column '{name}' appears twice in the header: give each column its own name.",
+                column=name,
+            )
+        if earlier is not None:
+            raise SourceError(
+                "duplicate_header",
+                f"Columns '{earlier}' and '{name}' differ only in capitals, which the engine does "
+                "not tell apart: give each column its own name.",
                 column=name,
             )
         if not name:
@@ -311,7 +319,7 @@ def _check_header(header: tuple[str, ...]) -> None:
                 f"Column {position} of the header has no name.",
                 value=str(position),
             )
-        seen.add(name)
+        seen[name.casefold()] = name
 
 
 def _decimal(
