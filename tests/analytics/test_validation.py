@@ -289,3 +289,26 @@ def test_a_column_named_like_the_engines_own_does_not_change_row_numbers(
     for path in (parquet, csv_file):
         (problem,) = validate(path).problems
         assert (problem.column, problem.detail, problem.rows) == ("customs_value", "negative", (2,))
+
+
+def test_tariff_codes_kept_as_numbers_are_read_as_whole_codes(tmp_path: Path) -> None:
+    """A spreadsheet or pandas keeps codes as floats: 850440.0 used to read as "8504400", and
+    95835.0 (095835 without its zero) as "958350", a valid-looking wrong code."""
+    from arusha.analytics import read_canonical
+
+    table = declarations([{}, {}, {}])
+    at = table.schema.get_field_index("hs_code")
+    for codes in (pa.array([850440.0, 95835.0, 8504.4]), pa.array([850440, 95835, 8504])):
+        pq.write_table(table.set_column(at, "hs_code", codes), path := tmp_path / "codes.parquet")
+        (problem,) = validate(path).problems
+        assert (problem.column, problem.detail, problem.rows) == (
+            "hs_code",
+            "not_tariff_code_number",
+            (2, 3),
+        )
+        assert "it has lost any leading zero" in problem.message
+        mapping = tmp_path / "pad.yaml"
+        mapping.write_text("columns:\n  hs_code: {column: hs_code, pad: 6}\n", encoding="utf-8")
+        pq.write_table(table.slice(0, 2).set_column(at, "hs_code", codes[:2]), path)
+        read = read_canonical(path, mapping).column("hs_code").to_pylist()
+        assert read == ["850440", "095835"]

@@ -162,6 +162,8 @@ def _library_details() -> set[str]:
     mappings = (IDENTITY, dated, *ordered)
     details = {c.detail for m in mappings for c in stage(text, m, text_source=True).checks}
     details |= {c.detail for c in stage(text, IDENTITY, decimal=",").checks}
+    numbers = ibis.table({ROW: "int64", **dict.fromkeys(schema.NAMES, "float64")}, name="n")
+    details |= {c.detail for c in stage(numbers, IDENTITY).checks}  # codes kept as numbers
     details |= {detail for _kind, detail, _message in [*REJECTS.values(), UNREADABLE_ROW]}
     return details | {"required", "mapping_absent", "no_rows", "repeats", "no_item_1", "differs"}
 

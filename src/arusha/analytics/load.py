@@ -434,14 +434,25 @@ def _parse_datetime(
 
 
 def _parse_hs(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
+    numeric = value.type().is_numeric()
+
     def transform(v: ir.Value) -> ir.Value:
+        if numeric:
+            # A code kept as a number: 850440.0 is 850440 (its text "850440.0" lost its point
+            # and read as 8504400). A fraction keeps its text, which is no code.
+            bounded = ibis.ifelse(v.abs() <= LARGEST_WHOLE, v, ibis.null("float64"))
+            whole = bounded == bounded.floor()
+            v = ibis.ifelse(whole, bounded.cast("int64").cast("string"), v.cast("string"))
         text = _text(v, trim).replace(".", "").replace(" ", "").nullif("")
         if spec.pad:
             text = ibis.ifelse(text.length() < spec.pad, text.lpad(spec.pad, "0"), text)
         return text
 
-    wanted = "a tariff code of at least 6 digits"
-    check = _invalid(name, wanted, "not_tariff_code", lambda v: v.re_search(HS_PATTERN))
+    wanted, detail = "a tariff code of at least 6 digits", "not_tariff_code"
+    if numeric and not spec.pad:
+        wanted += " (kept as a number, it has lost any leading zero)"
+        detail = "not_tariff_code_number"
+    check = _invalid(name, wanted, detail, lambda v: v.re_search(HS_PATTERN))
     return Parsed(transform(value), checks=[check], transform=transform)
 
 

@@ -100,6 +100,10 @@ DETAILS: dict[str, Promise] = {
     "not_date_dmy": _("%(column)s is not a date (DD/MM/YYYY or DD/MM/YYYY HH:MM:SS)."),
     "not_date_mdy": _("%(column)s is not a date (MM/DD/YYYY or MM/DD/YYYY HH:MM:SS)."),
     "not_tariff_code": _("%(column)s is not a tariff code of at least 6 digits."),
+    "not_tariff_code_number": _(
+        "%(column)s is not a tariff code of at least 6 digits: kept as a number, it has lost "
+        "any leading zero. Export the column as text, or give the layout's pad."
+    ),
     "not_country": _("%(column)s is not a two-letter ISO 3166 country code."),
     "not_number": _("%(column)s is not a number."),
     "not_number_comma": _("%(column)s is not a number written with a decimal comma."),
