@@ -312,3 +312,13 @@ def test_tariff_codes_kept_as_numbers_are_read_as_whole_codes(tmp_path: Path) ->
         pq.write_table(table.slice(0, 2).set_column(at, "hs_code", codes[:2]), path)
         read = read_canonical(path, mapping).column("hs_code").to_pylist()
         assert read == ["850440", "095835"]
+
+
+def test_identifiers_kept_as_floats_read_without_a_trailing_zero() -> None:
+    from arusha.analytics import read_canonical
+
+    table = declarations([{}, {}])
+    at = table.schema.get_field_index("declaration_id")
+    table = table.set_column(at, "declaration_id", pa.array([1000000000.0, 1000000001.0]))
+    read = read_canonical(table).column("declaration_id").to_pylist()
+    assert read == ["1000000000", "1000000001"]  # not "1000000000.0"

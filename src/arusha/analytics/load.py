@@ -323,10 +323,20 @@ def _missing(name: str, parsed: Parsed, raw_text: bool) -> Condition:
     return lambda t: t[name].isnull() & t[f"{name}__text"].isnull()
 
 
+def _number_as_text(value: ir.Value) -> ir.StringValue:
+    """A value as text; a whole number kept as a float without its ".0" (an identifier, a code
+    or a channel number that a spreadsheet or pandas stored as a float: 850440.0 is 850440)."""
+    if not value.type().is_floating():
+        return value.cast("string")
+    bounded = ibis.ifelse(value.abs() <= LARGEST_WHOLE, value, ibis.null("float64"))
+    whole = bounded == bounded.floor()  # Ibis floors into an integer: bounded first
+    return ibis.ifelse(whole, bounded.cast("int64").cast("string"), value.cast("string"))
+
+
 def _text(value: ir.Value, trim: Trim) -> ir.StringValue:
     """The value as text, empty as NULL; trimmed of surrounding blanks unless `trim` is False
     (a condition limits the test to the rows where it holds)."""
-    text = value if value.type().is_string() else value.cast("string")
+    text = value if value.type().is_string() else _number_as_text(value)
     if trim is not False:
         # Trimming copies every value; testing the ends first is cheaper on millions of rows.
         ends = text.re_search(r"^\s|\s$")
@@ -437,12 +447,8 @@ def _parse_hs(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal:
     numeric = value.type().is_numeric()
 
     def transform(v: ir.Value) -> ir.Value:
-        if numeric:
-            # A code kept as a number: 850440.0 is 850440 (its text "850440.0" lost its point
-            # and read as 8504400). A fraction keeps its text, which is no code.
-            bounded = ibis.ifelse(v.abs() <= LARGEST_WHOLE, v, ibis.null("float64"))
-            whole = bounded == bounded.floor()
-            v = ibis.ifelse(whole, bounded.cast("int64").cast("string"), v.cast("string"))
+        # A code kept as a float reads as its whole number (850440.0 is 850440, where its text
+        # "850440.0" without the point read as 8504400); a fraction keeps its text, no code.
         text = _text(v, trim).replace(".", "").replace(" ", "").nullif("")
         if spec.pad:
             text = ibis.ifelse(text.length() < spec.pad, text.lpad(spec.pad, "0"), text)
