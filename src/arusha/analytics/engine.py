@@ -434,7 +434,8 @@ class Engine:
         set the row aside), as DuckDB names them: the row and its first such column."""
         if dialect.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
             return []  # other encodings were copied to UTF-8 by Python, which stops on a bad byte
-        marks = [(raw[name].contains(REPLACEMENT), ibis.literal(name)) for name in dialect.header]
+        texts = [n for n in dialect.header if n != ROW and raw[n].type().is_string()]
+        marks = [(raw[name].contains(REPLACEMENT), ibis.literal(name)) for name in texts]
         if not marks:
             return []
         first = ibis.cases(*marks, else_=ibis.null("string"))
