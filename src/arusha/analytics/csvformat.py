@@ -20,7 +20,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -374,51 +374,10 @@ def _date_order(delimiter: str, header: tuple[str, ...], lines: list[str], dates
     return "ymd"
 
 
-def to_utf8(path: Path, encoding: str, target: Path) -> Path:
-    """Copy a text file in `encoding` to UTF-8 (the engine reads UTF-8 only); a byte the
-    encoding does not define raises SourceError naming its row."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    lines = 0
-    with _open(path) as source, target.open("wb") as out:
-        while chunk := source.read(CHUNK):
-            try:
-                out.write(decoder.decode(chunk).encode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
-            except UnicodeError:  # no byte-order mark where the encoding needs one
-                raise encoding_error(encoding, lines + 1) from None
-            lines += chunk.count(b"\n")
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
-    return target
-
-
-def single_newlines(path: Path, encoding: str, target: Path) -> bool:
-    """Copy a text file in `encoding` to UTF-8 with every CR LF line end made LF; whether there
-    was any. DuckDB's strict reader stops on a file whose lines end both ways (files from
-    Windows and elsewhere put together), where either way alone reads."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    found, carried, lines = False, "", 0
-    with _open(path) as source, target.open("wb") as out:
-        while True:
-            chunk = source.read(CHUNK)
-            try:
-                text = carried + decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
-            except UnicodeError:  # no byte-order mark where the encoding needs one
-                raise encoding_error(encoding, lines + 1) from None
-            lines += chunk.count(b"\n")
-            carried = "\r" if chunk and text.endswith("\r") else ""  # maybe half of a CR LF
-            text = text[: len(text) - len(carried)]
-            found = found or "\r\n" in text
-            out.write(text.replace("\r\n", "\n").encode("utf-8"))
-            if not chunk:
-                return found
-
-
-def lone_carriage_return(path: Path, encoding: str) -> int | None:
-    """The data row (the header is row 0) of the first carriage return that ends no line (a CR
-    not followed by LF), which DuckDB's strict reader cannot read past; None if there is none."""
+def _texts(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    """The file decoded from `encoding` in large pieces, each with the data row it starts in
+    (the header is row 0); a CR at the end of a piece is held for the next, so that a CR LF is
+    never cut in two. A byte the encoding does not define raises SourceError naming its row."""
     decoder = codecs.getincrementaldecoder(encoding)()
     carried, lines = "", 0
     with _open(path) as source:
@@ -426,15 +385,54 @@ def lone_carriage_return(path: Path, encoding: str) -> int | None:
             chunk = source.read(CHUNK)
             try:
                 text = carried + decoder.decode(chunk, final=not chunk)
-            except UnicodeError:
-                return None  # the read that follows names the row in its own terms
+            except UnicodeDecodeError as exc:
+                raise encoding_error(encoding, lines + _line_of(chunk, exc.start)) from None
+            except UnicodeError:  # no byte-order mark where the encoding needs one
+                raise encoding_error(encoding, lines + 1) from None
             carried = "\r" if chunk and text.endswith("\r") else ""
             text = text[: len(text) - len(carried)]
-            for found in re.finditer("\r(?!\n)", text):
-                return lines + text.count("\n", 0, found.start())
+            yield lines, text
             lines += text.count("\n")
             if not chunk:
-                return None
+                return
+
+
+def to_utf8(path: Path, encoding: str, target: Path) -> Path:
+    """Copy a text file in `encoding` to UTF-8 (the engine reads UTF-8 only); a byte the
+    encoding does not define raises SourceError naming its row."""
+    with target.open("wb") as out:
+        for _row, text in _texts(path, encoding):
+            out.write(text.encode("utf-8"))
+    return target
+
+
+def single_newlines(path: Path, encoding: str, target: Path) -> bool:
+    """Copy a text file in `encoding` to UTF-8 with every CR LF line end made LF; whether there
+    was any. DuckDB's strict reader stops on a file whose lines end both ways (files from
+    Windows and elsewhere put together), where either way alone reads."""
+    found = False
+    with target.open("wb") as out:
+        for _row, text in _texts(path, encoding):
+            found = found or "\r\n" in text
+            out.write(text.replace("\r\n", "\n").encode("utf-8"))
+    return found
+
+
+def lone_carriage_return(path: Path, encoding: str) -> int | None:
+    """The data row (the header is row 0) of the first carriage return that ends no line (a CR
+    not followed by LF), which DuckDB's strict reader cannot read past; None if there is none."""
+    try:
+        for row, text in _texts(path, encoding):
+            if found := re.search("\r(?!\n)", text):
+                return row + text.count("\n", 0, found.start())
+    except SourceError:
+        return None  # not text in this encoding: the read that follows names the row
+    return None
+
+
+def hidden_gzip(path: Path) -> bool:
+    """A gzip file whose name does not say so (the engines tell compression by the name)."""
+    return is_gzip(path) and not path.name.lower().endswith(".gz")
 
 
 def with_encoding(dialect: Dialect, encoding: str) -> Dialect:

@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, is_gzip, to_utf8
+from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, hidden_gzip, to_utf8
 from arusha.analytics.errors import SourceError
 
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
@@ -291,9 +291,7 @@ class Engine:
         options: dict[str, Any] = {}
         if dialect is not None and getattr(self.backend, "name", "") == "pyspark":
             encoding = dialect.encoding.lower().replace("_", "-")
-            # Spark, too, tells compression by the name; the copy is decompressed text.
-            gzipped = is_gzip(path) and not path.name.lower().endswith(".gz")
-            if encoding not in SPARK_ENCODINGS or gzipped:
+            if encoding not in SPARK_ENCODINGS or hidden_gzip(path):  # the copy is plain text
                 path = to_utf8(path, dialect.encoding, self._scratch() / f"{uuid.uuid4().hex}.csv")
                 encoding = "utf-8"
             corrupt = CORRUPT
@@ -351,10 +349,8 @@ class Engine:
         columns = ", ".join(
             f"'{_sql_text(h)}': '{types.get(h, 'VARCHAR')}'" for h in dialect.header
         )
-        decimal = ", decimal_separator = ','" if dialect.decimal == "," and types else ""
-        # DuckDB tells compression by the name; a gzip file named .csv is told by its content.
-        gzipped = is_gzip(path) and not path.name.lower().endswith(".gz")
-        decimal += ", compression = 'gzip'" if gzipped else ""
+        options = ", decimal_separator = ','" if dialect.decimal == "," and types else ""
+        options += ", compression = 'gzip'" if hidden_gzip(path) else ""
         rejects, scans = self._prefix + "rejects", self._prefix + "rejects_scan"
         view = self._prefix + "csv"
         number = f', row_number() OVER () AS "{ROW}"' if numbered else ""
@@ -367,7 +363,7 @@ class Engine:
             f"skip = 1, auto_detect = false, delim = '{_sql_text(dialect.delimiter)}', "
             "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
             f"ignore_errors = true, store_rejects = true, rejects_table = '{rejects}', "
-            f"rejects_scan = '{scans}'{decimal})"
+            f"rejects_scan = '{scans}'{options})"
         )
         self._tables += [("TABLE", scans), ("TABLE", rejects), ("VIEW", view)]
         return self.backend.table(view)
