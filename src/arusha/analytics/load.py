@@ -139,9 +139,6 @@ class Check:
     transform: Callable[[ir.Value], ir.Value] | None = None  # source value -> canonical value
     detail: str = ""  # what exactly is wrong, a key the web app words in the reader's language
     params: dict[str, str] = field(default_factory=dict)  # what the wording needs besides
-    # No block's minimum and maximum can rule the condition out: on large data such checks are
-    # counted together in one scan rather than each in its own.
-    full_scan: bool = False
 
 
 @dataclass
@@ -478,13 +475,11 @@ def _parse_country(
 def _parse_number(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal: str) -> Parsed:
     negative = _impossible(name, lambda t: t[name] < 0, f"{name} is negative", "negative")
     # Infinity and NaN are floats, and "inf", "nan" and "1e400" read as them: no amount is either.
-    infinite = Check(
+    infinite = _impossible(
         name,
-        "impossible",
         lambda t: t[name].isinf() | t[name].isnan(),
         f"{name} is not a finite number",
-        detail="not_finite",
-        full_scan=True,
+        "not_finite",
     )
     if value.type().is_numeric():
         return Parsed(value.cast("float64"), checks=[negative, infinite])
