@@ -130,10 +130,10 @@ def _staged(
             raw = without_empty_rows(engine.read(path, dialect))
             staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, portable=True)
             staged.rejected = engine.csv_rejects()
-            retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
-            if not (retry and any(r.kind == "INVALID UNICODE" for r in staged.rejected)):
+            retry = _retry_encoding(dialect, staged)
+            if retry is None:
                 break
-            dialect = replace(dialect, encoding=retry)
+            dialect = retry
         staged.read_as = _read_as(dialect)
         return staged
     return _read_once(engine, path, dialect, ref, exact)
@@ -194,11 +194,20 @@ def _read_as_it_is(
         return staged
     while True:
         staged = _read_table(engine, path, dialect, ref, {}, True)
-        retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
-        encoding = ("INVALID ENCODING", "INVALID UNICODE")
-        if not (retry and any(r.kind in encoding for r in staged.rejected)):
+        retry = _retry_encoding(dialect, staged)
+        if retry is None:
             return staged
-        dialect = replace(dialect, encoding=retry)
+        dialect = retry
+
+
+def _retry_encoding(dialect: Dialect, staged: Staged) -> Dialect | None:
+    """The dialect to read the file again with, when its encoding was detected and a row further
+    into the file is not valid in it: the next likely encoding (None when there is none)."""
+    retry = next_encoding(dialect.encoding) if not dialect.encoding_given else None
+    invalid = ("INVALID ENCODING", "INVALID UNICODE")
+    if retry is None or not any(r.kind in invalid for r in staged.rejected):
+        return None
+    return replace(dialect, encoding=retry)
 
 
 def _read_table(
