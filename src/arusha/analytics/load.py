@@ -325,9 +325,14 @@ def _number_as_text(value: ir.Value) -> ir.StringValue:
     or a channel number that a spreadsheet or pandas stored as a float: 850440.0 is 850440)."""
     if not value.type().is_floating():
         return value.cast("string")
-    bounded = ibis.ifelse(value.abs() <= LARGEST_WHOLE, value, ibis.null("float64"))
-    whole = bounded == bounded.floor()  # Ibis floors into an integer: bounded first
-    return ibis.ifelse(whole, bounded.cast("int64").cast("string"), value.cast("string"))
+    return ibis.coalesce(_whole(value).cast("string"), value.cast("string"))
+
+
+def _whole(number: ir.FloatingValue) -> ir.IntegerValue:
+    """The number as an integer where it is a whole number of at most 15 digits, else NULL.
+    Bounded first: Ibis floors a float into an integer, which a huge value would overflow."""
+    bounded = ibis.ifelse(number.abs() <= LARGEST_WHOLE, number, ibis.null("float64"))
+    return ibis.ifelse(bounded == bounded.floor(), bounded.cast("int64"), ibis.null("int64"))
 
 
 def _text(value: ir.Value, trim: Trim) -> ir.StringValue:
@@ -395,9 +400,7 @@ def _parse_int(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal
     # Casting "2.5" to an integer rounds it in DuckDB: go through a float and demand a whole number.
     text = _text(value, _always(trim))
     number = _number_text(text, decimal).try_cast("float64")
-    # Bounded first: Ibis floors a float into an integer, which a huge value would overflow.
-    bounded = ibis.ifelse(number.abs() <= LARGEST_WHOLE, number, ibis.null("float64"))
-    typed = ibis.ifelse(bounded == bounded.floor(), bounded.cast("int64"), ibis.null("int64"))
+    typed = _whole(number)
     return Parsed(typed, text, [_failed(name, expected, "not_whole_number"), below])
 
 
