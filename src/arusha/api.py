@@ -15,8 +15,9 @@ from arusha.assessments.api import router as assessments_router
 from arusha.cases.api import router as cases_router
 from arusha.core import api_errors
 from arusha.core.api import router as core_router
+from arusha.core.invalid import Invalid
 from arusha.core.models import ApiToken
-from arusha.partnerships import services as partnerships
+from arusha.integrity.api import router as integrity_router
 from arusha.partnerships.api import router as partnerships_router
 from arusha.questionnaires.api import router as questionnaires_router
 from arusha.surveys.api import router as surveys_router
@@ -56,10 +57,11 @@ api.add_router("/questionnaires", questionnaires_router)
 api.add_router("/", assessments_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/cases", cases_router)
+api.add_router("/integrity", integrity_router)
 
 
-@api.exception_handler(partnerships.Invalid)
-def invalid_form(request: HttpRequest, error: partnerships.Invalid) -> HttpResponse:
+@api.exception_handler(Invalid)
+def invalid_form(request: HttpRequest, error: Invalid) -> HttpResponse:
     """A form's messages as a 422, in the shape of Ninja's own validation errors."""
     detail = [
         {"loc": ["body", field], "msg": " ".join(messages), "type": "invalid"}

@@ -40,3 +40,19 @@ def test_the_pair_test_thresholds_are_the_librarys() -> None:
 def test_the_readme_links_the_page() -> None:
     readme = (DOC.parents[1] / "README.md").read_text()
     assert "docs/integrity.md" in readme
+
+
+def test_every_api_operation_of_the_app_is_documented() -> None:
+    from arusha.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    documented = " ".join(DOC.read_text().split())
+    operations = [
+        (method.upper(), path)
+        for path, methods in paths.items()
+        if path.startswith("/api/integrity/")
+        for method in methods
+    ]
+    assert len(operations) == 7
+    for method, path in operations:
+        assert f"| {method} | `{path}" in documented, (method, path)

@@ -74,7 +74,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, organisations=administrations)
     if request.method == "POST" and form.is_valid():
         try:
-            run = _analyse_upload(user, form.cleaned_data, form.csv_format())
+            run = analyse_upload(user, form.cleaned_data, form.csv_format())
         except AnalyticsError as exc:
             # Worded from the error's kind, row and column: never the engine's text or a path;
             # shown beside the setting that resolves it, if one does.
@@ -90,7 +90,10 @@ def run_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "integrity/run_upload.html", {"form": form})
 
 
-def _analyse_upload(user: User, data: dict[str, object], csv_format: CsvFormat) -> AnalysisRun:
+def analyse_upload(
+    user: User, data: dict[str, object], csv_format: CsvFormat, via: str = ""
+) -> AnalysisRun:
+    """Analyse the form's file for its administration; audited (`via`: "api" from the API)."""
     upload = data["file"]
     name = PurePath(upload.name).name  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
@@ -106,7 +109,8 @@ def _analyse_upload(user: User, data: dict[str, object], csv_format: CsvFormat) 
             mapping=str(data.get("mapping") or ""),
             csv_format=csv_format,
         )
-    audit.record(user, "integrity.run_created", run, organisation=run.organisation)
+    details = {"via": via} if via else None
+    audit.record(user, "integrity.run_created", run, organisation=run.organisation, details=details)
     return run
 
 

@@ -17,6 +17,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from arusha.core import audit
+from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.partnerships.forms import (
     ActionForm,
@@ -48,18 +49,6 @@ from arusha.partnerships.models import (
 Data = dict[str, Any]
 Files = MultiValueDict[str, Any] | None
 F = TypeVar("F", bound=forms.BaseForm)
-
-
-class Invalid(Exception):
-    """The data did not pass the form; ``form`` holds the bound form and its messages."""
-
-    def __init__(self, form: forms.BaseForm) -> None:
-        super().__init__(form.errors.as_text())
-        self.form = form
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return {field: [str(e) for e in errors] for field, errors in self.form.errors.items()}
 
 
 def _valid(form: F) -> F:

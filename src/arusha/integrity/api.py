@@ -1,0 +1,380 @@
+"""REST API of integrity analytics: the same rules as the pages. Only the integrity officers of a
+run's administration see it (anyone else gets 404, and an empty list); an upload goes through the
+page's form and the same analysis; looking at one entity's indicators is audited as on its page.
+Texts meant for a reader (problems, explanations, errors) are in the request's language.
+
+No `from __future__ import annotations` here: Django Ninja reads the annotations at import time.
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from arusha.analytics import AnalyticsError
+from arusha.core import audit
+from arusha.core.api_errors import ErrorOut, InvalidOut
+from arusha.core.invalid import Invalid
+from arusha.core.models import Organisation, User
+from arusha.core.paging import paginate
+from arusha.integrity import access, wording
+from arusha.integrity.forms import UploadForm
+from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
+from arusha.integrity.views import FIELD_OF_ERROR, analyse_upload
+
+router = Router(tags=["integrity analytics"])
+logger = logging.getLogger(__name__)
+
+
+class AnalysisRunOut(Schema):
+    code: UUID
+    administration: str
+    source_name: str
+    mapping: str
+    status: str
+    rows: int
+    created_at: datetime
+    uploaded_by: str | None
+    is_demo: bool
+
+    @staticmethod
+    def resolve_administration(run: AnalysisRun) -> str:
+        return run.organisation.label
+
+    @staticmethod
+    def resolve_uploaded_by(run: AnalysisRun) -> str | None:
+        return run.uploaded_by.get_username() if run.uploaded_by else None
+
+
+class ValidationProblemOut(Schema):
+    column: str
+    kind: str = Field(description="the library's code, e.g. unparsable or duplicate_key")
+    label: str = Field(description="the kind in the request's language")
+    count: int = Field(description="rows affected")
+    rows: list[int] = Field(description="the first rows affected, numbered from 1 after the header")
+    detail: str = Field(description="what is wrong, in the request's language")
+
+
+class AnalysisRunDetailOut(AnalysisRunOut):
+    notice: str = Field(description="what the results are and are not")
+    problems: list[ValidationProblemOut] = Field(
+        description="why the file failed validation; else empty"
+    )
+    read_as: dict[str, str] = Field(description="how a CSV file was read (detected or given)")
+    summary: dict[str, Any] = Field(description="counts of the data and of each indicator")
+
+    @staticmethod
+    def resolve_notice(run: AnalysisRun) -> str:
+        return str(wording.NOTICE)  # the reader's; the summary's is English
+
+    @staticmethod
+    def resolve_problems(run: AnalysisRun) -> list[dict[str, object]]:
+        return [_problem_out(problem) for problem in run.problems]
+
+    @staticmethod
+    def resolve_read_as(run: AnalysisRun) -> dict[str, str]:
+        return {str(k): str(v) for k, v in (run.summary.get("read_as") or {}).items()}
+
+    @staticmethod
+    def resolve_summary(run: AnalysisRun) -> dict[str, Any]:
+        return {k: v for k, v in run.summary.items() if k not in ("read_as", "notice")}
+
+
+class EntityScoreOut(Schema):
+    entity_kind: str = Field(description="officer, declarant, pair or office")
+    entity_id: str
+    office_id: str
+    rank: int
+    score: float
+    flags: int = Field(description="indicators flagged")
+    top_indicator: str
+    top_reason: str = Field(
+        description="the top indicator's explanation, in the request's language"
+    )
+    contributions: dict[str, float] = Field(description="each indicator's part of the score")
+
+    @staticmethod
+    def resolve_top_reason(score: EntityScore) -> str:
+        """In the reader's language; runs stored before explanations had a structured form keep
+        their English."""
+        if wording.has_wording(score.top_wording):
+            return wording.explanation(score.top_wording)
+        return score.top_reason
+
+
+class IndicatorValueOut(Schema):
+    entity_kind: str
+    entity_id: str
+    office_id: str
+    indicator: str
+    title: str = Field(description="the indicator's title in the request's language")
+    period: str
+    value: float | None
+    expected: float | None
+    p_value: float | None
+    q_value: float | None = Field(description="after Benjamini-Hochberg; flagged when <= alpha")
+    flagged: bool
+    explanation: str = Field(description="in the request's language")
+
+    @staticmethod
+    def resolve_title(value: IndicatorValue) -> str:
+        return wording.indicator_title(value.indicator)
+
+    @staticmethod
+    def resolve_explanation(value: IndicatorValue) -> str:
+        if wording.has_wording(value.wording):
+            return wording.explanation(value.wording)
+        return value.explanation
+
+
+class EntityScoreDetailOut(EntityScoreOut):
+    indicators: list[IndicatorValueOut]
+
+
+class PairCellOut(Schema):
+    office_id: str
+    period: str
+    officer_id: str
+    declarant_id: str
+    n: int = Field(description="declarations of the pair at the office in the period")
+    n_officer: int
+    n_declarant: int
+    n_office: int
+    expected: float = Field(description="the count expected from the pair's shared exposure")
+    p_value: float | None
+    q_value: float | None
+    flagged: bool
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _problem_out(problem: dict[str, Any]) -> dict[str, object]:
+    kind = str(problem.get("kind") or "")
+    has_detail = problem.get("detail") in wording.DETAILS
+    return {
+        "column": str(problem.get("column") or ""),
+        "kind": kind,
+        "label": wording.problem_kind(kind),
+        "count": int(problem.get("count") or 0),
+        "rows": [int(row) for row in problem.get("rows") or []],
+        "detail": wording.problem_detail(problem) if has_detail else problem.get("message", ""),
+    }
+
+
+def _kind(kind: str) -> str:
+    if kind and kind not in wording.KINDS:
+        known = ", ".join(wording.KINDS)
+        message = _("Unknown kind %(kind)s: use one of %(known)s.")
+        raise HttpError(422, message % {"kind": kind, "known": known})
+    return kind
+
+
+@router.get("/runs", response=list[AnalysisRunOut], summary="Analysis runs you may see")
+@paginate
+def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
+    runs = access.visible_runs(_user(request))
+    return runs.filter(status=status) if status else runs
+
+
+@router.post(
+    "/runs",
+    response={201: AnalysisRunDetailOut, 403: ErrorOut, 422: InvalidOut},
+    summary="Analyse a declarations file (multipart)",
+    description=(
+        "The file as on the upload page: .csv, .csv.gz or .parquet, at most 50 MB (larger files: "
+        "the command line). `organisation` is the code of a customs administration where you "
+        "are an integrity officer; it may be left out when there is only one. `mapping` is the "
+        "file's layout (empty: the canonical schema, `kcs`, `bacuda`). The CSV settings left "
+        "empty are detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), "
+        "`decimal` (`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still "
+        "makes a run, with status `failed_validation` and its problems; a file that cannot be "
+        "read makes none (422, naming the setting to change)."
+    ),
+)
+def create_run(
+    request: HttpRequest,
+    file: UploadedFile = File(...),  # noqa: B008 - how Ninja declares a file part
+    organisation: Form[str] = "",
+    mapping: Form[str] = "",
+    encoding: Form[str] = "",
+    delimiter: Form[str] = "",
+    decimal: Form[str] = "",
+    date_order: Form[str] = "",
+) -> Status[AnalysisRun]:
+    user = _user(request)
+    administrations = access.officer_administrations(user)
+    if not administrations.exists():
+        raise HttpError(
+            403, _("Only the integrity officers of a customs administration analyse files.")
+        )
+    data = {
+        "organisation": _organisation(administrations, organisation),
+        "mapping": mapping,
+        "encoding": encoding,
+        "delimiter": delimiter,
+        "decimal": decimal,
+        "date_order": date_order,
+    }
+    form = UploadForm(data, {"file": file}, organisations=administrations)
+    if not form.is_valid():
+        if "organisation" in form.errors:
+            form.errors["organisation"] = form.error_class(
+                [_("Give the code of an administration where you are an integrity officer.")]
+            )
+        raise Invalid(form)
+    try:
+        run = analyse_upload(user, form.cleaned_data, form.csv_format(), via="api")
+    except AnalyticsError as exc:
+        # Worded from the error's kind, row and column, never the engine's text or a path; put
+        # on the setting that resolves it, if one does.
+        field = FIELD_OF_ERROR.get(str(getattr(exc, "kind", "")), "file")
+        form.add_error(field, wording.source_error(exc))
+        raise Invalid(form) from None
+    except Exception:  # a fault no check caught: the engine's text goes to the log only
+        logger.exception("Analysis of a file sent to the API stopped on an unexpected error")
+        form.add_error("file", str(wording.UNEXPECTED))
+        raise Invalid(form) from None
+    return Status(201, run)
+
+
+def _organisation(administrations: QuerySet[Organisation], code: str) -> str:
+    """The form's value (a primary key) for the administration the code names; the only one
+    when none is given."""
+    if not code:
+        only = list(administrations.values_list("pk", flat=True)[:2])
+        return str(only[0]) if len(only) == 1 else ""
+    try:
+        found = administrations.filter(code=UUID(code)).values_list("pk", flat=True).first()
+    except ValueError:
+        found = None
+    return "" if found is None else str(found)
+
+
+@router.get(
+    "/runs/{code}", response=AnalysisRunDetailOut, summary="One run: its summary or its problems"
+)
+def get_run(request: HttpRequest, code: UUID) -> AnalysisRun:
+    return access.get_run_for_user(_user(request), code)
+
+
+@router.get(
+    "/runs/{code}/entities",
+    response=list[EntityScoreOut],
+    summary="Ranked leads of a run",
+    description="Officers, declarants, pairs or offices in the order of their score, as on the "
+    "run's page. A lead is a reason to look at the declarations, never a finding.",
+)
+@paginate
+def list_entities(
+    request: HttpRequest, code: UUID, kind: str = "officer", office: str = "", flagged: bool = False
+) -> QuerySet[EntityScore]:
+    run = access.get_run_for_user(_user(request), code)
+    entities = run.entities.filter(entity_kind=_kind(kind) or "officer")
+    if office:
+        entities = entities.filter(office_id=office)
+    if flagged:
+        entities = entities.filter(flags__gt=0)
+    return entities.order_by("rank", "pk")
+
+
+@router.get(
+    "/runs/{code}/entity",
+    response=EntityScoreDetailOut,
+    summary="One entity's score and indicators (audited)",
+    description="`id` is the entity's identifier as the run lists it (a pair: officer|declarant); "
+    "`office` picks an officer's or a pair's office when it has more than one.",
+)
+def get_entity(
+    request: HttpRequest, code: UUID, kind: str, id: str, office: str = ""
+) -> EntityScore:
+    user = _user(request)
+    run = access.get_run_for_user(user, code)
+    scores = run.entities.filter(entity_kind=_kind(kind), entity_id=id)
+    score = (scores.filter(office_id=office) if office else scores).order_by("rank").first()
+    if score is None:
+        raise Http404
+    score.indicators = list(  # type: ignore[attr-defined]
+        run.indicators.filter(
+            entity_kind=score.entity_kind, entity_id=score.entity_id, office_id=score.office_id
+        ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+    )
+    details = {
+        "entity_kind": score.entity_kind,
+        "entity_id": score.entity_id,
+        "office_id": score.office_id,
+        "via": "api",
+    }
+    audit.record(
+        user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
+    )
+    return score
+
+
+@router.get(
+    "/runs/{code}/indicators",
+    response=list[IndicatorValueOut],
+    summary="Indicator values of a run",
+    description="Every value the run computed, as in the page's CSV export, most significant "
+    "first; filter by entity kind, entity, indicator name or flagged.",
+)
+@paginate
+def list_indicators(
+    request: HttpRequest,
+    code: UUID,
+    kind: str = "",
+    entity: str = "",
+    indicator: str = "",
+    flagged: bool = False,
+) -> QuerySet[IndicatorValue]:
+    run = access.get_run_for_user(_user(request), code)
+    values = run.indicators.all()
+    if _kind(kind):
+        values = values.filter(entity_kind=kind)
+    if entity:
+        values = values.filter(entity_id=entity)
+    if indicator:
+        values = values.filter(indicator=indicator)
+    if flagged:
+        values = values.filter(flagged=True)
+    return values.order_by(F("q_value").asc(nulls_last=True), "entity_kind", "entity_id", "pk")
+
+
+@router.get(
+    "/runs/{code}/pair-cells",
+    response=list[PairCellOut],
+    summary="Officer-declarant counts tested for pair excess",
+    description="One row per pair, office and quarter, with its margins and the expected count; "
+    "filter by officer, declarant, office or flagged.",
+)
+@paginate
+def list_pair_cells(
+    request: HttpRequest,
+    code: UUID,
+    officer: str = "",
+    declarant: str = "",
+    office: str = "",
+    flagged: bool = False,
+) -> QuerySet[PairCell]:
+    run = access.get_run_for_user(_user(request), code)
+    cells = run.pair_cells.all()
+    for name, value in (
+        ("officer_id", officer),
+        ("declarant_id", declarant),
+        ("office_id", office),
+    ):
+        if value:
+            cells = cells.filter(**{name: value})
+    if flagged:
+        cells = cells.filter(flagged=True)
+    return cells.order_by(F("q_value").asc(nulls_last=True), "office_id", "period", "pk")
