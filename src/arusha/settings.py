@@ -341,6 +341,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Requests a minute the API answers per signed-in user and per anonymous client address.
 API_RATE_USER = env_str("ARUSHA_API_RATE_USER", "1200/m")
 API_RATE_ANON = env_str("ARUSHA_API_RATE_ANON", "30/m")
+# Files a user may send to the API for integrity analysis an hour: each is a full analysis.
+API_RATE_ANALYSIS = env_str("ARUSHA_API_RATE_ANALYSIS", "30/h")
 
 LOGGING = {
     "version": 1,

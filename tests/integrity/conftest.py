@@ -13,6 +13,14 @@ from arusha.analytics import GeneratorConfig, write_dataset
 SMALL = GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40)
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit_left_over() -> None:
+    """The API counts uploads per user in the cache, which outlives a test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def declarations_csv(tmp_path_factory: Any) -> Path:
     path = tmp_path_factory.mktemp("integrity") / "declarations.csv"

@@ -239,3 +239,13 @@ def test_only_integrity_officers_may_upload(client: Any, bob: Any, declarations_
     response = Api(client, bob).upload("declarations.csv", declarations_csv.read_bytes())
     assert response.status_code == 403
     assert not AnalysisRun.objects.exists()
+
+
+def test_a_user_may_send_30_files_an_hour(client: Any, alice: Any, charlie: Any) -> None:
+    api = Api(client, alice)
+    for _ in range(30):
+        assert api.upload("declarations.xlsx", b"PK").status_code == 422
+    refused = api.upload("declarations.xlsx", b"PK")
+    assert refused.status_code == 429
+    assert api.get("/runs").status_code == 200  # reading is not limited by it
+    assert Api(client, charlie).upload("declarations.xlsx", b"PK").status_code == 422

@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.throttling import AuthRateThrottle
 from pydantic import Field
 
 from arusha.analytics import AnalyticsError
@@ -191,6 +193,7 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
     "/runs",
     response={201: AnalysisRunDetailOut, 403: ErrorOut, 422: InvalidOut},
     summary="Analyse a declarations file (multipart)",
+    throttle=[AuthRateThrottle(settings.API_RATE_ANALYSIS)],
     description=(
         "The file as on the upload page: .csv, .csv.gz or .parquet, at most 50 MB (larger files: "
         "the command line). `organisation` is the code of a customs administration where you "
@@ -199,7 +202,8 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
         "empty are detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), "
         "`decimal` (`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still "
         "makes a run, with status `failed_validation` and its problems; a file that cannot be "
-        "read makes none (422, naming the setting to change)."
+        "read makes none (422, naming the setting to change). Each file is a full analysis on "
+        "the server: a user may send 30 an hour (`ARUSHA_API_RATE_ANALYSIS`), then 429."
     ),
 )
 def create_run(
