@@ -36,6 +36,8 @@ def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
     from django.conf import settings
 
     options: dict[str, Any] = {"host": host, "port": port, "threads": threads, "ident": "arusha"}
+    # The largest request is a declarations file for risk analytics, with its form around it.
+    options["max_request_body_size"] = (settings.INTEGRITY_UPLOAD_MAX_MB + 1) * 1024 * 1024
     if settings.BEHIND_PROXY:
         options |= {
             "trusted_proxy": settings.TRUSTED_PROXY,
@@ -53,6 +55,21 @@ def _start_up_errors() -> list[str]:
     return [str(m) for m in checks.run_checks() if m.level >= checks.ERROR]
 
 
+def _resume_analyses() -> None:
+    """Analyses a stop interrupted, and files left waiting, start again (integrity/background)."""
+    from django.db import DatabaseError
+
+    from arusha.integrity import background
+
+    try:
+        again = background.recover()
+    except DatabaseError as exc:  # no tables yet: `arusha manage migrate` has not run
+        print(f"Waiting analyses not resumed: {type(exc).__name__}", file=sys.stderr)
+        return
+    if again:
+        print(f"{again} interrupted analysis(es) queued again", flush=True)
+
+
 def serve(host: str, port: int, threads: int, intake: bool = False) -> int:
     """Serve the platform (or the intake alone) with waitress, which runs wherever Python does."""
     if intake:
@@ -65,6 +82,8 @@ def serve(host: str, port: int, threads: int, intake: bool = False) -> int:
     from waitress import serve as waitress_serve
 
     what = "the anonymous intake" if intake else "Arusha"
+    if not intake:
+        _resume_analyses()
     print(f"{what} is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     waitress_serve(get_wsgi_application(), **waitress_options(host, port, threads))
     return 0

@@ -341,6 +341,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Requests a minute the API answers per signed-in user and per anonymous client address.
 API_RATE_USER = env_str("ARUSHA_API_RATE_USER", "1200/m")
 API_RATE_ANON = env_str("ARUSHA_API_RATE_ANON", "30/m")
+# Risk analytics: files up to INTEGRITY_INLINE_MAX_MB are analysed while the upload waits,
+# larger ones (up to INTEGRITY_UPLOAD_MAX_MB) by a thread of the server (integrity/background.py).
+INTEGRITY_INLINE_MAX_MB = env_int("ARUSHA_INTEGRITY_INLINE_MAX_MB", 50)
+INTEGRITY_UPLOAD_MAX_MB = env_int("ARUSHA_INTEGRITY_UPLOAD_MAX_MB", 1000)
+# DuckDB's memory limit for one analysis in the server (it spills to disk beyond it).
+INTEGRITY_MEMORY_LIMIT = env_str("ARUSHA_INTEGRITY_MEMORY_LIMIT", "3GB")
 # Files a user may send to the API for integrity analysis an hour: each is a full analysis.
 API_RATE_ANALYSIS = env_str("ARUSHA_API_RATE_ANALYSIS", "30/h")
 

@@ -127,3 +127,9 @@ def test_serve_refuses_to_start_when_a_system_check_fails(monkeypatch, capsys):
     monkeypatch.setattr("waitress.serve", lambda *a, **k: pytest.fail("must not serve"))
     assert cli.serve("127.0.0.1", 0, 1) == 2
     assert "The receipt peppers are not set." in capsys.readouterr().err
+
+
+def test_waitress_takes_a_declarations_file_as_large_as_the_upload_limit(settings: Any) -> None:
+    settings.INTEGRITY_UPLOAD_MAX_MB = 2000  # beyond waitress's own default of 1 GiB
+    options = waitress_options("127.0.0.1", 8000, 4)
+    assert options["max_request_body_size"] > 2000 * 1024 * 1024

@@ -139,3 +139,53 @@ def test_an_analyst_in_spanish_uploads_a_spreadsheet_export_with_a_broken_amount
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "integrity-upload-spreadsheet-export-es-phone")
+
+
+def test_an_analyst_in_spanish_follows_a_large_file_analysed_in_the_background(
+    page: Any, screenshot: Any, alice: Any, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> None:
+    """A file above the page's inline limit waits in the queue; its page follows the analysis
+    without being reloaded by hand and shows the ranked leads when it ends."""
+    from arusha.integrity import background
+    from arusha.integrity.models import AnalysisRun
+
+    settings.INTEGRITY_INLINE_MAX_MB = 0  # every file is large
+    settings.VAR_DIR = tmp_path
+    data = tmp_path / "declaraciones.csv"
+    write_dataset(GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), data)
+    start = background.start
+    monkeypatch.setattr(background, "start", lambda: None)  # held in the queue for a moment
+
+    sign_in(page, "alice")
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+    page.locator("#nav-integrity").click()
+    page.locator("#upload-run").click()
+    page.locator("input[name=file]").set_input_files(str(data))
+    page.locator("#upload-form button[type=submit]").click()
+    panel = page.locator("#analysis-progress")
+    panel.wait_for()
+    assert "En espera de análisis" in panel.inner_text()
+    run = AnalysisRun.objects.get()
+
+    # The panel follows the run on its own: a step reported now shows within seconds.
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status="running", step=3, steps=7, step_label="Testing officer-declarant pairs"
+    )
+    page.get_by_text("Paso 3 de 7").wait_for(timeout=10_000)
+    assert page.locator("#run-status").inner_text() == "En análisis"  # the heading follows too
+    with translation.override("es"):
+        assert wording.step_label("Testing officer-declarant pairs") in panel.inner_text()
+    assert page.locator("#analysis-progress progress").get_attribute("value") == "29"
+    screenshot(page, "integrity-background-progress-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "integrity-background-progress-es-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    AnalysisRun.objects.filter(pk=run.pk).update(status="queued", step=0, steps=0, step_label="")
+    start()  # the server's thread analyses it; the page reloads itself when it is done
+    page.locator("#ranked-entities").wait_for(timeout=120_000)
+    assert page.locator("#ranked-entities tbody tr").count() == 15
+    assert page.locator("#analysis-progress").count() == 0
+    assert list((tmp_path / "integrity-queue").iterdir()) == []

@@ -258,8 +258,8 @@ def test_a_delimiter_chosen_wrongly_is_named_beside_the_setting_in_spanish(
 def test_a_gzip_compressed_csv_is_analysed_from_the_form(
     client: Any, alice: Any, ecuador: Any, declarations_csv: Path
 ) -> None:
-    """The 50 MB limit of the page counts the compressed size; the file was refused as of an
-    unknown format (its name was cut to ".gz")."""
+    """The page's size limits count the compressed size; the file was refused as of an unknown
+    format (its name was cut to ".gz")."""
     import gzip
 
     content = gzip.compress(declarations_csv.read_bytes())

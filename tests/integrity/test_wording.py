@@ -199,3 +199,15 @@ def test_a_detail_is_worded_with_its_column_and_the_files_own_column() -> None:
         assert wording.problem_detail(problem) == (
             "customs_value is not a number (column cif.value of the file)."
         )
+
+
+def test_every_step_the_library_reports_has_its_translation(declarations_csv: Any) -> None:
+    labels: list[str] = []
+    arusha.analytics.run_integrity(
+        declarations_csv, progress=lambda label, _done, _total: labels.append(label)
+    )
+    assert len(labels) == 7
+    assert set(labels) == set(wording.STEPS)
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert all(wording.step_label(label) != label for label in labels), language

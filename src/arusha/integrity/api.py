@@ -72,6 +72,18 @@ class AnalysisRunDetailOut(AnalysisRunOut):
     )
     read_as: dict[str, str] = Field(description="how a CSV file was read (detected or given)")
     summary: dict[str, Any] = Field(description="counts of the data and of each indicator")
+    step: int = Field(description="a background analysis: the step it is at (0 before the first)")
+    steps: int = Field(description="a background analysis: its number of steps (0 until known)")
+    step_label: str = Field(description="the step in the request's language")
+    error: str = Field(description="status `failed`: why, in the request's language")
+
+    @staticmethod
+    def resolve_step_label(run: AnalysisRun) -> str:
+        return wording.step_label(run.step_label) if run.step_label else ""
+
+    @staticmethod
+    def resolve_error(run: AnalysisRun) -> str:
+        return wording.run_error(run.error) if run.status == AnalysisRun.Status.FAILED else ""
 
     @staticmethod
     def resolve_notice(run: AnalysisRun) -> str:
@@ -191,12 +203,15 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
 
 @router.post(
     "/runs",
-    response={201: AnalysisRunDetailOut, 403: ErrorOut, 422: InvalidOut},
+    response={201: AnalysisRunDetailOut, 202: AnalysisRunDetailOut, 403: ErrorOut, 422: InvalidOut},
     summary="Analyse a declarations file (multipart)",
     throttle=[AuthRateThrottle(settings.API_RATE_ANALYSIS)],
     description=(
-        "The file as on the upload page: .csv, .csv.gz or .parquet, at most 50 MB (larger files: "
-        "the command line). `organisation` is the code of a customs administration where you "
+        "The file as on the upload page: .csv, .csv.gz or .parquet. Up to 50 MB (by default) it is "
+        "analysed at once (201); a larger one, up to 1,000 MB, in the background (202, status "
+        "`queued`): "
+        "ask for the run until its status is `done`, `failed_validation` or `failed`. "
+        "`organisation` is the code of a customs administration where you "
         "are an integrity officer; it may be left out when there is only one. `mapping` is the "
         "file's layout (empty: the canonical schema, `kcs`, `bacuda`). The CSV settings left "
         "empty are detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), "
@@ -249,7 +264,7 @@ def create_run(
         logger.exception("Analysis of a file sent to the API stopped on an unexpected error")
         form.add_error("file", str(wording.UNEXPECTED))
         raise Invalid(form) from None
-    return Status(201, run)
+    return Status(202 if run.is_pending else 201, run)
 
 
 def _organisation(administrations: QuerySet[Organisation], code: str) -> str:

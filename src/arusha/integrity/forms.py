@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.core.models import Organisation
 from arusha.integrity.models import AnalysisRun
-
-MAX_WEB_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
@@ -78,9 +76,14 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_WEB_UPLOAD_BYTES:
+        limit = settings.INTEGRITY_UPLOAD_MAX_MB
+        if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(
-                _("The file is larger than 50 MB: analyse it with the command line instead.")
+                _(
+                    "The file is larger than %(limit)s MB: compress it (.csv.gz), save it as "
+                    "Parquet, or have it analysed on the server with the import command."
+                ),
+                params={"limit": limit},
             )
         return upload
 

@@ -13,7 +13,10 @@ from arusha.core.models import Organisation
 
 class AnalysisRun(models.Model):
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being analysed")
         FAILED_VALIDATION = "failed_validation", _("Failed validation")
+        FAILED = "failed", _("Could not be analysed")
         DONE = "done", _("Done")
 
     class MappingName(models.TextChoices):
@@ -36,6 +39,15 @@ class AnalysisRun(models.Model):
     problems = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     is_demo = models.BooleanField(default=False)
+    # A large file is analysed in the background (see background.py): where it waits, how to
+    # read it, how far the analysis is, and why it stopped if it could not finish.
+    pending_file = models.CharField(max_length=500, blank=True)
+    csv_settings = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=0)
+    step_label = models.CharField(max_length=200, blank=True)  # the library's English
+    error = models.JSONField(default=dict, blank=True)  # kind, row, column, value
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -48,6 +60,11 @@ class AnalysisRun(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for, or in, a background analysis."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class EntityScore(models.Model):

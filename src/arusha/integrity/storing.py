@@ -7,10 +7,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
-from arusha.analytics import IntegrityResult, ValidationFailed, run_integrity
+from arusha.analytics import Engine, IntegrityResult, ValidationFailed, run_integrity
 from arusha.analytics.csvformat import CsvFormat
+from arusha.analytics.integrity import ProgressFn
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 
@@ -67,14 +69,30 @@ def analyse_file(
         mapping=mapping,
         is_demo=is_demo,
     )
+    return analyse_into(run, path, csv_format)
+
+
+def analyse_into(
+    run: AnalysisRun,
+    path: Path,
+    csv_format: CsvFormat | None = None,
+    progress: ProgressFn | None = None,
+) -> AnalysisRun:
+    """Analyse the file into `run` (new, or queued by background.py) and save it, done or with
+    its validation report. Raises AnalyticsError when the file cannot be read at all."""
+    engine = Engine(memory_limit=settings.INTEGRITY_MEMORY_LIMIT or None)
     try:
-        result = run_integrity(path, mapping or None, csv_format=csv_format)
+        result = run_integrity(
+            path, run.mapping or None, progress, csv_format=csv_format, engine=engine
+        )
     except ValidationFailed as failed:
         run.rows = failed.report.rows
         run.status = AnalysisRun.Status.FAILED_VALIDATION
         run.problems = _jsonable(failed.report.to_dict()["problems"])
         run.save()
         return run
+    finally:
+        engine.close()
     return store_result(run, result)
 
 

@@ -7,6 +7,7 @@ import logging
 import tempfile
 from pathlib import Path, PurePath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
@@ -20,7 +21,7 @@ from arusha.analytics.engine import CSV_SUFFIXES, PARQUET_SUFFIXES
 from arusha.core import audit
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
-from arusha.integrity import access, drilldown
+from arusha.integrity import access, background, drilldown
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
@@ -32,7 +33,9 @@ from arusha.integrity.wording import (
     explanation,
     has_wording,
     read_as,
+    run_error,
     source_error,
+    step_label,
 )
 
 PAGE_ROWS = 200
@@ -86,16 +89,42 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         else:
             if run.is_done:
                 messages.success(request, _("The file was analysed."))
+            elif run.is_pending:
+                messages.info(
+                    request,
+                    _(
+                        "The file is large: it is being analysed in the background. This page "
+                        "follows the analysis; you may also leave it and come back."
+                    ),
+                )
             return redirect("integrity:run", code=run.code)
-    return render(request, "integrity/run_upload.html", {"form": form})
+    context = {
+        "form": form,
+        "inline_mb": settings.INTEGRITY_INLINE_MAX_MB,
+        "upload_mb": settings.INTEGRITY_UPLOAD_MAX_MB,
+    }
+    return render(request, "integrity/run_upload.html", context)
 
 
 def analyse_upload(
     user: User, data: dict[str, object], csv_format: CsvFormat, via: str = ""
 ) -> AnalysisRun:
-    """Analyse the form's file for its administration; audited (`via`: "api" from the API)."""
+    """Analyse the form's file for its administration, at once or, when it is large, in the
+    background (the run is then returned waiting); audited (`via`: "api" from the API)."""
     upload = data["file"]
     name = PurePath(upload.name).name  # type: ignore[attr-defined]
+    if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]
+        run = background.queue_upload(
+            upload,
+            suffix=_suffix(name),
+            organisation=data["organisation"],  # type: ignore[arg-type]
+            user=user,
+            source_name=name,
+            mapping=str(data.get("mapping") or ""),
+            csv_format=csv_format,
+        )
+        _audit_created(user, run, via)
+        return run
     with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
         path = Path(tmp) / ("upload" + _suffix(name))
         with path.open("wb") as out:
@@ -109,9 +138,13 @@ def analyse_upload(
             mapping=str(data.get("mapping") or ""),
             csv_format=csv_format,
         )
+    _audit_created(user, run, via)
+    return run
+
+
+def _audit_created(user: User, run: AnalysisRun, via: str) -> None:
     details = {"via": via} if via else None
     audit.record(user, "integrity.run_created", run, organisation=run.organisation, details=details)
-    return run
 
 
 def _suffix(name: str) -> str:
@@ -137,6 +170,8 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "run": run,
         "notice": NOTICE,
+        "error": run_error(run.error) if run.status == AnalysisRun.Status.FAILED else "",
+        "progress": _progress(run),
         "entities": entities.order_by("rank")[:PAGE_ROWS],
         "kinds": KINDS.items(),
         "kind": kind,
@@ -148,6 +183,38 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         "english_reasons": run.entities.exclude(top_reason="").filter(top_wording=[]).exists(),
     }
     return render(request, "integrity/run_detail.html", context)
+
+
+def _progress(run: AnalysisRun) -> dict[str, object]:
+    """How far a background analysis is: the current step in words, and the share done."""
+    if not run.is_pending:
+        return {}
+    ahead = 0
+    if run.status == AnalysisRun.Status.QUEUED:
+        ahead = AnalysisRun.objects.filter(
+            status__in=(AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING),
+            created_at__lt=run.created_at,
+        ).count()
+    return {
+        "step": run.step,
+        "steps": run.steps,
+        "label": step_label(run.step_label) if run.step_label else "",
+        "percent": round(100 * max(run.step - 1, 0) / run.steps) if run.steps else 0,
+        "ahead": ahead,
+    }
+
+
+@login_required
+def run_progress(request: HttpRequest, code: str) -> HttpResponse:
+    """The progress panel of a run being analysed, which the run's page asks for every few
+    seconds; once the run has ended, an instruction to reload the whole page."""
+    run = access.get_run_for_user(_user(request), code)
+    if not run.is_pending:
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"run": run, "progress": _progress(run), "oob": True}  # the heading's status too
+    return render(request, "integrity/_progress.html", context)
 
 
 @login_required

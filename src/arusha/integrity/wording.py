@@ -7,6 +7,7 @@ The library stays Django-free, so it cannot translate; tests keep these copies i
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.formats import number_format
@@ -177,6 +178,41 @@ UNEXPECTED = _(
     "Arusha, not of your file as far as its checks can tell: the administrator will find the "
     "details in the server log."
 )
+INTERRUPTED = _(
+    "The server stopped during the analysis and the file was no longer there: upload it again."
+)
+
+
+def run_error(error: dict[str, Any]) -> str:
+    """Why a background analysis stopped (AnalysisRun.error), in the active language."""
+    kind = str(error.get("kind") or "")
+    if kind == "unexpected":
+        return str(UNEXPECTED)
+    if kind == "interrupted":
+        return str(INTERRUPTED)
+    return source_error(SimpleNamespace(**{"row": None, "column": None, "value": None, **error}))
+
+
+# The library's steps (run_integrity's progress), word for word its English (a test runs it).
+STEPS: dict[str, Promise] = {
+    "Reading and validating the data": _("Reading and validating the data"),
+    "Coding identifiers and counting declarations per office, quarter and pair": _(
+        "Coding identifiers and counting declarations per office, quarter and pair"
+    ),
+    "Testing officer-declarant pairs": _("Testing officer-declarant pairs"),
+    "Measuring caseload concentration": _("Measuring caseload concentration"),
+    "Comparing officers and offices with their peers": _(
+        "Comparing officers and offices with their peers"
+    ),
+    "Screening unit values and first digits": _("Screening unit values and first digits"),
+    "Scoring entities": _("Scoring entities"),
+}
+
+
+def step_label(label: str) -> str:
+    found = STEPS.get(label)
+    return str(found) if found is not None else label
+
 
 # How a CSV file was read (the library's summary "read_as"), in words.
 ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
@@ -225,9 +261,10 @@ def problem_detail(problem: dict[str, Any]) -> str:
     return text
 
 
-def source_error(exc: Exception) -> str:
+def source_error(exc: Exception | SimpleNamespace) -> str:
     """Why the file could not be read, in the active language, from the error's kind, row,
-    column and value alone (never the engine's own text, a query or a path)."""
+    column and value alone (never the engine's own text, a query or a path): a SourceError, or
+    one stored with a run (SimpleNamespace)."""
     template = SOURCE_ERRORS.get(str(getattr(exc, "kind", "")))
     if template is None:
         return str(UNREADABLE)

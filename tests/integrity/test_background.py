@@ -1,0 +1,242 @@
+"""Large files are analysed in the background: the upload saves the run as waiting, the run's page
+follows the analysis step by step, and the queued file is deleted whatever the outcome."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from arusha.core.audit import AuditEntry
+from arusha.core.models import ApiToken
+from arusha.integrity import background, wording
+from arusha.integrity.models import AnalysisRun
+from tests.integrity.test_upload import MALFORMED
+
+Status = AnalysisRun.Status
+
+
+@pytest.fixture
+def large(settings: Any, tmp_path: Path) -> Path:
+    """Every file counts as large; the queue lives in the test's own directory."""
+    settings.INTEGRITY_INLINE_MAX_MB = 0
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "integrity-queue"
+
+
+def _upload(client: Any, ecuador: Any, name: str, content: bytes, **fields: Any) -> Any:
+    data = {"organisation": ecuador.pk, "file": SimpleUploadedFile(name, content), **fields}
+    return client.post(reverse("integrity:upload"), data, follow=True)
+
+
+def test_a_large_file_waits_with_its_page_saying_so_then_is_analysed(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path
+) -> None:
+    client.force_login(alice)
+    response = _upload(client, ecuador, "declarations.csv", declarations_csv.read_bytes())
+    run = AnalysisRun.objects.get()
+    assert run.status == Status.QUEUED
+    assert [p.read_bytes() for p in large.iterdir()] == [declarations_csv.read_bytes()]
+    page = response.content.decode()
+    assert 'id="analysis-progress"' in page
+    assert reverse("integrity:progress", args=[run.code]) in page
+    assert "background" in page
+    assert AuditEntry.objects.filter(action="integrity.run_created").count() == 1
+
+    seen: list[tuple[int, int, str]] = []
+    original = background.analyse_into
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        def progress(label: str, done: int, total: int) -> None:
+            args[3](label, done, total)  # the run's own progress, recorded on it
+            seen.append((done, total, AnalysisRun.objects.get(pk=run.pk).step_label))
+
+        return original(*args[:3], progress, **kwargs)
+
+    background.analyse_into = watched  # type: ignore[assignment]
+    try:
+        assert background.work() == 1
+    finally:
+        background.analyse_into = original  # type: ignore[assignment]
+    run.refresh_from_db()
+    assert run.status == Status.DONE
+    assert run.rows == 3000 and run.entities.exists()
+    assert [done for done, _total, _label in seen] == list(range(1, 8))
+    assert seen[0][2] == "Reading and validating the data"
+    assert run.pending_file == "" and list(large.iterdir()) == []
+    ended = client.get(reverse("integrity:progress", args=[run.code]))
+    assert ended["HX-Refresh"] == "true"
+    assert (
+        'id="ranked-entities"'
+        in client.get(reverse("integrity:run", args=[run.code])).content.decode()
+    )
+
+
+def test_the_progress_panel_names_the_step_in_the_readers_language(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "first.csv", declarations_csv.read_bytes())
+    _upload(client, ecuador, "second.csv", declarations_csv.read_bytes())
+    _first, second = AnalysisRun.objects.order_by("created_at", "pk")
+    url = reverse("integrity:progress", args=[second.code])
+    headers = {"Accept-Language": "es"}
+    waiting = client.get(url, headers=headers).content.decode()
+    assert "1 " in waiting and 'id="progress-text"' in waiting
+    AnalysisRun.objects.filter(pk=second.pk).update(
+        status=Status.RUNNING, step=3, steps=7, step_label="Testing officer-declarant pairs"
+    )
+    running = client.get(url, headers=headers).content.decode()
+    with translation.override("es"):
+        label = wording.step_label("Testing officer-declarant pairs")
+    assert label != "Testing officer-declarant pairs"
+    assert label in running
+    assert "3" in running and "7" in running
+    assert 'value="29"' in running  # two of seven steps done
+
+
+def test_a_file_that_fails_validation_in_the_background_shows_its_report(
+    client: Any, alice: Any, ecuador: Any, large: Path
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "bad.csv", MALFORMED)
+    background.work()
+    run = AnalysisRun.objects.get()
+    assert run.status == Status.FAILED_VALIDATION
+    assert {p["column"] for p in run.problems} >= {"lodged_at", "office_id"}
+    page = client.get(reverse("integrity:run", args=[run.code])).content.decode()
+    assert 'id="validation-report"' in page
+    assert list(large.iterdir()) == []
+
+
+def test_a_file_that_cannot_be_read_in_the_background_says_why_in_words(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "declarations.csv", declarations_csv.read_bytes(), delimiter=";")
+    background.work()
+    run = AnalysisRun.objects.get()
+    assert run.status == Status.FAILED
+    assert run.error["kind"] == "wrong_delimiter"
+    page = client.get(reverse("integrity:run", args=[run.code]), headers={"Accept-Language": "es"})
+    text = page.content.decode()
+    assert 'id="analysis-error"' in text
+    with translation.override("es"):
+        assert wording.run_error(run.error) in text.replace("&quot;", '"').replace("&#x27;", "'")
+    assert "duckdb" not in text.lower()
+    assert list(large.iterdir()) == []
+
+
+def test_an_unexpected_fault_fails_the_run_without_the_engines_text(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path, monkeypatch: Any
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "declarations.csv", declarations_csv.read_bytes())
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Binder Error: arusha-analytics-x/wide.parquet")
+
+    monkeypatch.setattr(background, "analyse_into", broken)
+    background.work()
+    run = AnalysisRun.objects.get()
+    assert (run.status, run.error) == (Status.FAILED, {"kind": "unexpected"})
+    page = client.get(reverse("integrity:run", args=[run.code])).content.decode()
+    assert "Binder" not in page and "arusha-analytics-" not in page
+    assert str(wording.UNEXPECTED)[:40] in page.replace("&#x27;", "'")
+    assert list(large.iterdir()) == []
+
+
+def test_a_run_a_stopped_server_left_is_queued_again_or_failed_without_its_file(
+    alice: Any, ecuador: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    kept = tmp_path / "kept.csv"
+    kept.write_text("x")
+    common = {"organisation": ecuador, "uploaded_by": alice, "status": Status.RUNNING}
+    resumable = AnalysisRun.objects.create(source_name="a.csv", pending_file=str(kept), **common)
+    lost = AnalysisRun.objects.create(
+        source_name="b.csv", pending_file=str(tmp_path / "gone.csv"), **common
+    )
+    started: list[bool] = []
+    monkeypatch.setattr(background, "start", lambda: started.append(True))
+    assert background.recover() == 1
+    resumable.refresh_from_db()
+    lost.refresh_from_db()
+    assert resumable.status == Status.QUEUED
+    assert (lost.status, lost.error) == (Status.FAILED, {"kind": "interrupted"})
+    assert started == [True]
+
+
+def test_a_run_is_claimed_once(alice: Any, ecuador: Any) -> None:
+    AnalysisRun.objects.create(organisation=ecuador, source_name="a.csv", status=Status.QUEUED)
+    first = background.claim_next()
+    assert first is not None and first.status == Status.RUNNING
+    assert background.claim_next() is None
+
+
+def test_an_outsider_gets_404_for_the_progress_too(
+    client: Any, alice: Any, charlie: Any, ecuador: Any, declarations_csv: Path, large: Path
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "declarations.csv", declarations_csv.read_bytes())
+    run = AnalysisRun.objects.get()
+    client.force_login(charlie)
+    assert client.get(reverse("integrity:progress", args=[run.code])).status_code == 404
+
+
+def test_the_size_limit_of_the_page_is_the_settings(
+    client: Any, alice: Any, ecuador: Any, settings: Any
+) -> None:
+    settings.INTEGRITY_UPLOAD_MAX_MB = 0
+    client.force_login(alice)
+    page = _upload(client, ecuador, "declarations.csv", b"x" * 10).content.decode()
+    assert "larger than 0 MB" in page
+    assert not AnalysisRun.objects.exists()
+
+
+def test_the_api_answers_202_for_a_file_analysed_in_the_background(
+    client: Any, alice: Any, declarations_csv: Path, large: Path
+) -> None:
+    auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'script')[1]}"}
+    data = {"file": SimpleUploadedFile("declarations.csv", declarations_csv.read_bytes())}
+    response = client.post("/api/integrity/runs", data, headers=auth)
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    background.work()
+    body = client.get(f"/api/integrity/runs/{response.json()['code']}", headers=auth).json()
+    assert (body["status"], body["rows"], body["step"], body["steps"]) == ("done", 3000, 7, 7)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_servers_thread_analyses_what_waits(
+    make_user: Any, declarations_csv: Path, large: Path
+) -> None:
+    from arusha.core.models import Organisation
+
+    ecuador = Organisation.objects.create(
+        name="SENAE", short_name="SENAE", kind="customs", country="EC", wco_region="AMS"
+    )
+    alice = make_user("alice", ecuador, "integrity_officer")
+    from arusha.analytics.csvformat import CsvFormat
+
+    upload = SimpleUploadedFile("declarations.csv", declarations_csv.read_bytes())
+    run = background.queue_upload(
+        upload,
+        suffix=".csv",
+        organisation=ecuador,
+        user=alice,
+        source_name="declarations.csv",
+        mapping="",
+        csv_format=CsvFormat(),
+    )  # outside a transaction: on_commit starts the thread at once
+    worker = background._worker
+    assert isinstance(worker, threading.Thread)
+    worker.join(timeout=300)
+    assert not worker.is_alive()
+    run.refresh_from_db()
+    assert run.status == Status.DONE
+    assert background._worker is None  # ended with the queue empty; the next upload starts one
