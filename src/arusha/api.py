@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
@@ -28,8 +29,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            # A token was given and is wrong (or revoked): say so, rather than fall back to the
+            # browser session, whose CSRF check would answer a script "CSRF check Failed".
+            raise AuthenticationError(message="The token is not valid: it may have been revoked.")
+        request.user = user
         return user
 
 

@@ -172,3 +172,22 @@ def test_every_operation_documents_its_error_answers(client: Any) -> None:
     assert "409" in schema["paths"]["/api/cases/{code}/status"]["post"]["responses"]
     put_answer = schema["paths"]["/api/assessments/{code}/answers/{question_code}"]["put"]
     assert "409" in put_answer["responses"]
+
+
+def test_a_script_with_a_wrong_token_is_told_so_not_about_csrf(alice: Any) -> None:
+    """A wrong token used to fall back to the browser session, whose CSRF check then answered
+    a script's POST "CSRF check Failed" (403); Django's test client skips that check unless
+    asked, as here."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    token, raw = ApiToken.issue(alice, "script")
+    token.revoke()
+    wrong = {"Authorization": f"Bearer {raw}"}
+    response = client.post("/api/partnerships/agreements", {}, "application/json", headers=wrong)
+    assert response.status_code == 401
+    assert "token" in response.json()["detail"]
+    _token, good = ApiToken.issue(alice, "script")
+    right = {"Authorization": f"Bearer {good}"}
+    answered = client.post("/api/partnerships/agreements", {}, "application/json", headers=right)
+    assert answered.status_code == 422  # past authentication and CSRF, to the body's validation
