@@ -189,3 +189,17 @@ def test_an_analyst_in_spanish_follows_a_large_file_analysed_in_the_background(
     assert page.locator("#ranked-entities tbody tr").count() == 15
     assert page.locator("#analysis-progress").count() == 0
     assert list((tmp_path / "integrity-queue").iterdir()) == []
+
+    # Once reviewed, the results are deleted: the page says what goes before anything does.
+    page.locator("#delete-run").click()
+    page.locator("#delete-form").wait_for()
+    text = page.locator("main").inner_text()
+    assert f"{run.entities.count()} entidades puntuadas" in text  # every kind, not the 15 shown
+    assert f"{run.pair_cells.count()} celdas de pares probadas" in text
+    screenshot(page, "integrity-delete-run-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#delete-form button[type=submit]").click()
+    page.locator("#upload-run").wait_for()
+    assert not AnalysisRun.objects.exists()
+    assert "declaraciones.csv" not in page.locator("main").inner_text()

@@ -240,3 +240,59 @@ def test_the_servers_thread_analyses_what_waits(
     run.refresh_from_db()
     assert run.status == Status.DONE
     assert background._worker is None  # ended with the queue empty; the next upload starts one
+
+
+def test_an_officer_deletes_a_run_with_everything_it_found_and_the_audit_keeps_it(
+    client: Any, run: Any, alice: Any
+) -> None:
+    client.force_login(alice)
+    url = reverse("integrity:delete", args=[run.code])
+    page = client.get(url).content.decode()
+    assert 'id="delete-form"' in page
+    assert f"{run.entities.count()} scored entities" in page
+    assert AnalysisRun.objects.filter(pk=run.pk).exists()  # asking deletes nothing
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("integrity:list")
+    assert not AnalysisRun.objects.filter(pk=run.pk).exists()
+    from arusha.integrity.models import EntityScore, IndicatorValue, PairCell
+
+    assert not (
+        EntityScore.objects.exists() or IndicatorValue.objects.exists() or PairCell.objects.exists()
+    )
+    entry = AuditEntry.objects.get(action="integrity.run_deleted")
+    assert (entry.actor, entry.object_id) == (alice, str(run.code))
+    assert entry.details["source_name"] == "declarations.csv"
+    assert entry.details["rows"] == 3000
+
+
+@pytest.mark.parametrize("persona", ["bob", "charlie"])
+def test_no_one_else_may_delete_a_run(client: Any, run: Any, persona: str, request: Any) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("integrity:delete", args=[run.code])).status_code == 404
+    auth = {"Authorization": f"Bearer {ApiToken.issue(request.getfixturevalue(persona), 'x')[1]}"}
+    assert client.delete(f"/api/integrity/runs/{run.code}", headers=auth).status_code == 404
+    assert AnalysisRun.objects.filter(pk=run.pk).exists()
+    assert not AuditEntry.objects.filter(action="integrity.run_deleted").exists()
+
+
+def test_a_waiting_run_is_deleted_with_its_file_but_a_running_one_is_not(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path
+) -> None:
+    client.force_login(alice)
+    _upload(client, ecuador, "first.csv", declarations_csv.read_bytes())
+    _upload(client, ecuador, "second.csv", declarations_csv.read_bytes())
+    waiting, running = AnalysisRun.objects.order_by("created_at", "pk")
+    AnalysisRun.objects.filter(pk=running.pk).update(status=Status.RUNNING)
+    client.post(reverse("integrity:delete", args=[waiting.code]))
+    assert not AnalysisRun.objects.filter(pk=waiting.pk).exists()
+    assert [p.name for p in large.iterdir()] == [Path(running.pending_file).name]
+    page = client.post(reverse("integrity:delete", args=[running.code]), follow=True)
+    assert AnalysisRun.objects.filter(pk=running.pk).exists()
+    assert "once the analysis ends" in page.content.decode()
+    auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'x')[1]}"}
+    refused = client.delete(f"/api/integrity/runs/{running.code}", headers=auth)
+    assert refused.status_code == 409
+    AnalysisRun.objects.filter(pk=running.pk).update(status=Status.QUEUED)
+    assert client.delete(f"/api/integrity/runs/{running.code}", headers=auth).status_code == 204
+    assert list(large.iterdir()) == []
+    assert AuditEntry.objects.filter(action="integrity.run_deleted").count() == 2

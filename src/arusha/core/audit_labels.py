@@ -124,6 +124,7 @@ LABELS: dict[str, Promise] = {
     # Integrity risk analytics
     "integrity.run_created": _("Analysis run created"),
     "integrity.entity_viewed": _("Entity's scores viewed"),
+    "integrity.run_deleted": _("Analysis run deleted"),
 }
 
 

@@ -27,7 +27,7 @@ from arusha.core.api_errors import ErrorOut, InvalidOut
 from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.core.paging import paginate
-from arusha.integrity import access, wording
+from arusha.integrity import access, background, wording
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 from arusha.integrity.views import FIELD_OF_ERROR, analyse_upload
@@ -285,6 +285,23 @@ def _organisation(administrations: QuerySet[Organisation], code: str) -> str:
 )
 def get_run(request: HttpRequest, code: UUID) -> AnalysisRun:
     return access.get_run_for_user(_user(request), code)
+
+
+@router.delete(
+    "/runs/{code}",
+    response={204: None, 409: ErrorOut},
+    summary="Delete a run and everything it found (audited)",
+    description="Refused (409) while the run is being analysed. The audit trail keeps that the "
+    "run existed, who deleted it and when, but none of its results.",
+)
+def delete_run(request: HttpRequest, code: UUID) -> Status[None]:
+    user = _user(request)
+    run = access.get_run_for_user(user, code)
+    try:
+        background.delete(run, user)
+    except background.StillRunning:
+        raise HttpError(409, str(wording.STILL_RUNNING)) from None
+    return Status(204, None)
 
 
 @router.get(

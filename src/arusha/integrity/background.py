@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from arusha.analytics import AnalyticsError
 from arusha.analytics.csvformat import CsvFormat
+from arusha.core import audit
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun
 from arusha.integrity.storing import analyse_into
@@ -166,6 +167,33 @@ def _failed(run: AnalysisRun, error: dict[str, Any]) -> None:
     run.status = Status.FAILED
     run.error = {k: v for k, v in error.items() if v is not None}
     run.save(update_fields=["status", "error", "updated_at"])
+
+
+class StillRunning(Exception):
+    """A run is being analysed: it can be deleted once the analysis ends."""
+
+
+def delete(run: AnalysisRun, user: User) -> None:
+    """Delete a run with everything it found (and its waiting file), audited; refused while it
+    is being analysed."""
+    with transaction.atomic():
+        # Claimed now by no one: a waiting run cannot start while it is being deleted.
+        locked = AnalysisRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == Status.RUNNING:
+            raise StillRunning
+        details = {
+            "source_name": locked.source_name,
+            "status": locked.status,
+            "rows": locked.rows,
+            "created_at": locked.created_at.isoformat(),
+        }
+        audit.record(
+            user, "integrity.run_deleted", locked, organisation=locked.organisation, details=details
+        )
+        pending = locked.pending_file
+        locked.delete()
+    if pending:
+        Path(pending).unlink(missing_ok=True)
 
 
 def recover() -> int:

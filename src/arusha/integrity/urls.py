@@ -13,6 +13,7 @@ urlpatterns = [
     path("upload/", views.run_upload, name="upload"),
     path("runs/<uuid:code>/", views.run_detail, name="run"),
     path("runs/<uuid:code>/progress/", views.run_progress, name="progress"),
+    path("runs/<uuid:code>/delete/", views.run_delete, name="delete"),
     path("runs/<uuid:code>/indicators.csv", views.run_export, name="export"),
     path("runs/<uuid:code>/<str:kind>/<path:entity>/", views.entity_detail, name="entity"),
 ]

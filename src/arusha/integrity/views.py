@@ -29,6 +29,7 @@ from arusha.integrity.storing import analyse_file
 from arusha.integrity.wording import (
     KINDS,
     NOTICE,
+    STILL_RUNNING,
     UNEXPECTED,
     explanation,
     has_wording,
@@ -215,6 +216,30 @@ def run_progress(request: HttpRequest, code: str) -> HttpResponse:
         return response
     context = {"run": run, "progress": _progress(run), "oob": True}  # the heading's status too
     return render(request, "integrity/_progress.html", context)
+
+
+@login_required
+def run_delete(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask, then delete a run with everything it found; not while it is being analysed."""
+    user = _user(request)
+    run = access.get_run_for_user(user, code)
+    if run.status == AnalysisRun.Status.RUNNING:
+        messages.error(request, str(STILL_RUNNING))
+        return redirect("integrity:run", code=run.code)
+    if request.method == "POST":
+        try:
+            background.delete(run, user)
+        except background.StillRunning:
+            messages.error(request, str(STILL_RUNNING))
+            return redirect("integrity:run", code=run.code)
+        messages.success(request, _("The analysis was deleted."))
+        return redirect("integrity:list")
+    counts = {
+        "entities": run.entities.count(),
+        "indicators": run.indicators.count(),
+        "cells": run.pair_cells.count(),
+    }
+    return render(request, "integrity/run_delete.html", {"run": run, "counts": counts})
 
 
 @login_required

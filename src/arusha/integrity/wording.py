@@ -178,6 +178,7 @@ UNEXPECTED = _(
     "Arusha, not of your file as far as its checks can tell: the administrator will find the "
     "details in the server log."
 )
+STILL_RUNNING = _("The file is being analysed: it can be deleted once the analysis ends.")
 INTERRUPTED = _(
     "The server stopped during the analysis and the file was no longer there: upload it again."
 )
