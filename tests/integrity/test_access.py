@@ -71,3 +71,19 @@ def test_a_pair_drill_down_shows_its_indicators_and_a_chart(
     for indicator in run.indicators.filter(entity_kind="pair", entity_id=pair.entity_id):
         assert indicator.indicator in page
     assert AuditEntry.objects.filter(action="integrity.entity_viewed").count() == 1
+
+
+def test_an_export_of_every_indicator_is_audited_on_the_page_and_in_the_api(
+    client: Any, run: Any, alice: Any
+) -> None:
+    from arusha.core.models import ApiToken
+
+    client.force_login(alice)
+    client.get(reverse("integrity:export", args=[run.code]))
+    entry = AuditEntry.objects.get(action="integrity.indicators_exported")
+    assert (entry.actor, entry.object_id) == (alice, str(run.code))
+    assert entry.details == {"rows": run.indicators.count()}
+    auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'x')[1]}"}
+    client.get(f"/api/integrity/runs/{run.code}/indicators?flagged=true", headers=auth)
+    latest = AuditEntry.objects.filter(action="integrity.indicators_exported").latest("seq")
+    assert latest.details == {"via": "api", "flagged": True}

@@ -23,7 +23,12 @@ def test_the_import_example_is_the_commands_own() -> None:
 def test_every_audited_action_of_the_app_is_documented() -> None:
     code = "\n".join(p.read_text() for p in SOURCE.rglob("*.py"))
     actions = set(re.findall(r'"(integrity\.[a-z_]+)"', code))
-    assert actions == {"integrity.run_created", "integrity.entity_viewed", "integrity.run_deleted"}
+    assert actions == {
+        "integrity.run_created",
+        "integrity.entity_viewed",
+        "integrity.run_deleted",
+        "integrity.indicators_exported",
+    }
     for action in actions:
         assert f"`{action}`" in DOC.read_text()
 

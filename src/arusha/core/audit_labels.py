@@ -125,6 +125,7 @@ LABELS: dict[str, Promise] = {
     "integrity.run_created": _("Analysis run created"),
     "integrity.entity_viewed": _("Entity's scores viewed"),
     "integrity.run_deleted": _("Analysis run deleted"),
+    "integrity.indicators_exported": _("Analysis indicators exported"),
 }
 
 

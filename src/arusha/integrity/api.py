@@ -362,7 +362,7 @@ def get_entity(
     response=list[IndicatorValueOut],
     summary="Indicator values of a run",
     description="Every value the run computed, as in the page's CSV export, most significant "
-    "first; filter by entity kind, entity, indicator name or flagged.",
+    "first; filter by entity kind, entity, indicator name or flagged. Audited, as the export is.",
 )
 @paginate
 def list_indicators(
@@ -383,6 +383,14 @@ def list_indicators(
         values = values.filter(indicator=indicator)
     if flagged:
         values = values.filter(flagged=True)
+    filters = {"kind": kind, "entity": entity, "indicator": indicator, "flagged": flagged}
+    audit.record(
+        _user(request),
+        "integrity.indicators_exported",
+        run,
+        organisation=run.organisation,
+        details={"via": "api", **{k: v for k, v in filters.items() if v}},
+    )
     return values.order_by(F("q_value").asc(nulls_last=True), "entity_kind", "entity_id", "pk")
 
 

@@ -316,6 +316,14 @@ def run_export(request: HttpRequest, code: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(fields)
     rows = run.indicators.order_by("entity_kind", "entity_id", "indicator")
+    # Every officer's and declarant's results at once: who took them is recorded like a view.
+    audit.record(
+        _user(request),
+        "integrity.indicators_exported",
+        run,
+        organisation=run.organisation,
+        details={"rows": rows.count()},
+    )
     for *row, parts in rows.values_list(*fields, "wording"):
         if has_wording(parts):  # in the reader's language; older runs keep their English
             row[-1] = explanation(parts)
