@@ -92,7 +92,8 @@ def start() -> None:
 def _thread() -> None:
     global _worker
     try:
-        work(on_empty=_stop)
+        # A run may take minutes: a connection kept since the last one may have been dropped.
+        work(on_empty=_stop, before_each=close_old_connections)
     except Exception:  # a thread's exception would only reach stderr
         logger.exception("The background analysis stopped")
         with _lock:
@@ -109,11 +110,12 @@ def _stop() -> bool:
     return True
 
 
-def work(on_empty: Any = None) -> int:
+def work(on_empty: Any = None, before_each: Any = None) -> int:
     """Analyse waiting runs, oldest first, until none is left; the number analysed."""
     done = 0
     while True:
-        close_old_connections()
+        if before_each is not None:
+            before_each()
         with _lock:
             run = claim_next()
             if run is None:
