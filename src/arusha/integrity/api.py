@@ -207,18 +207,18 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
     summary="Analyse a declarations file (multipart)",
     throttle=[AuthRateThrottle(settings.API_RATE_ANALYSIS)],
     description=(
-        "The file as on the upload page: .csv, .csv.gz or .parquet. Up to 50 MB (by default) it is "
-        "analysed at once (201); a larger one, up to 1,000 MB, in the background (202, status "
-        "`queued`): "
-        "ask for the run until its status is `done`, `failed_validation` or `failed`. "
-        "`organisation` is the code of a customs administration where you "
-        "are an integrity officer; it may be left out when there is only one. `mapping` is the "
-        "file's layout (empty: the canonical schema, `kcs`, `bacuda`). The CSV settings left "
-        "empty are detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), "
-        "`decimal` (`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still "
-        "makes a run, with status `failed_validation` and its problems; a file that cannot be "
-        "read makes none (422, naming the setting to change). Each file is a full analysis on "
-        "the server: a user may send 30 an hour (`ARUSHA_API_RATE_ANALYSIS`), then 429."
+        "The file as on the upload page: .csv, .csv.gz or .parquet. Up to 50 MB (by default) it "
+        "is analysed at once (201); a larger one, up to 1,000 MB, in the background (202, status "
+        "`queued`): ask for the run until its status is `done`, `failed_validation` or `failed`. "
+        "`organisation` is the code of a customs administration where you are an integrity "
+        "officer; it may be left out when there is only one. `mapping` is the file's layout "
+        "(empty: the canonical schema, `kcs`, `bacuda`). The CSV settings left empty are "
+        "detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), `decimal` "
+        "(`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still makes a "
+        "run, with status `failed_validation` and its problems. A file that cannot be read makes "
+        "none when analysed at once (422, naming the setting to change); in the background its "
+        "run ends `failed`, with the reason in `error`. Each file is a full analysis on the "
+        "server: a user may send 30 an hour (`ARUSHA_API_RATE_ANALYSIS`), then 429."
     ),
 )
 def create_run(
