@@ -6,6 +6,7 @@ import csv
 import logging
 import tempfile
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -114,31 +115,22 @@ def analyse_upload(
     background (the run is then returned waiting); audited (`via`: "api" from the API)."""
     upload = data["file"]
     name = PurePath(upload.name).name  # type: ignore[attr-defined]
+    about: dict[str, Any] = {
+        "organisation": data["organisation"],
+        "user": user,
+        "source_name": name,
+        "mapping": str(data.get("mapping") or ""),
+        "csv_format": csv_format,
+    }
     if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]
-        run = background.queue_upload(
-            upload,
-            suffix=_suffix(name),
-            organisation=data["organisation"],  # type: ignore[arg-type]
-            user=user,
-            source_name=name,
-            mapping=str(data.get("mapping") or ""),
-            csv_format=csv_format,
-        )
-        _audit_created(user, run, via)
-        return run
-    with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
-        path = Path(tmp) / ("upload" + _suffix(name))
-        with path.open("wb") as out:
-            for chunk in upload.chunks():  # type: ignore[attr-defined]
-                out.write(chunk)
-        run = analyse_file(
-            path,
-            organisation=data["organisation"],  # type: ignore[arg-type]
-            user=user,
-            source_name=name,
-            mapping=str(data.get("mapping") or ""),
-            csv_format=csv_format,
-        )
+        run = background.queue_upload(upload, suffix=_suffix(name), **about)
+    else:
+        with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
+            path = Path(tmp) / ("upload" + _suffix(name))
+            with path.open("wb") as out:
+                for chunk in upload.chunks():  # type: ignore[attr-defined]
+                    out.write(chunk)
+            run = analyse_file(path, **about)
     _audit_created(user, run, via)
     return run
 
