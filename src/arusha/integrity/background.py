@@ -31,7 +31,7 @@ from arusha.analytics.csvformat import CsvFormat
 from arusha.core import audit
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun
-from arusha.integrity.storing import analyse_into
+from arusha.integrity.storing import analyse_into, save_upload
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -60,9 +60,7 @@ def queue_upload(
     once the request's transaction is committed."""
     target = queue_dir() / f"{uuid.uuid4().hex}{suffix}"
     try:
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        save_upload(upload, target)
         run = AnalysisRun.objects.create(
             organisation=organisation,
             uploaded_by=user,

@@ -50,6 +50,13 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def save_upload(upload: Any, path: Path) -> None:
+    """Write an uploaded file to `path`, chunk by chunk (it may be a gigabyte)."""
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+
+
 def analyse_file(
     path: Path,
     *,

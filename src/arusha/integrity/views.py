@@ -26,7 +26,7 @@ from arusha.integrity import access, background, drilldown
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
-from arusha.integrity.storing import analyse_file
+from arusha.integrity.storing import analyse_file, save_upload
 from arusha.integrity.wording import (
     KINDS,
     NOTICE,
@@ -127,9 +127,7 @@ def analyse_upload(
     else:
         with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
             path = Path(tmp) / ("upload" + _suffix(name))
-            with path.open("wb") as out:
-                for chunk in upload.chunks():  # type: ignore[attr-defined]
-                    out.write(chunk)
+            save_upload(upload, path)
             run = analyse_file(path, **about)
     _audit_created(user, run, via)
     return run

@@ -69,21 +69,24 @@ PROBLEM_KINDS: dict[str, Promise] = {
 }
 
 
+def _translated(table: dict[str, Promise], key: str) -> str:
+    """The key's wording in the active language; the key itself where the table has none."""
+    found = table.get(key)
+    return str(found) if found is not None else key
+
+
 def problem_kind(kind: str) -> str:
-    label = PROBLEM_KINDS.get(kind)
-    return str(label) if label is not None else kind
+    return _translated(PROBLEM_KINDS, kind)
 
 
 def indicator_title(name: str) -> str:
     """The indicator's title in the active language; the name itself if it has none (a test
     fails for any indicator the library registers without one)."""
-    title = INDICATOR_TITLES.get(name)
-    return str(title) if title is not None else name
+    return _translated(INDICATOR_TITLES, name)
 
 
 def kind_label(kind: str) -> str:
-    label = KIND.get(kind)
-    return str(label) if label is not None else kind
+    return _translated(KIND, kind)
 
 
 # What exactly is wrong, by the library's `detail` key (validation.Problem.detail). %(column)s is
@@ -211,8 +214,7 @@ STEPS: dict[str, Promise] = {
 
 
 def step_label(label: str) -> str:
-    found = STEPS.get(label)
-    return str(found) if found is not None else label
+    return _translated(STEPS, label)
 
 
 # How a CSV file was read (the library's summary "read_as"), in words.
