@@ -175,14 +175,13 @@ def _user(request: HttpRequest) -> User:
 
 def _problem_out(problem: dict[str, Any]) -> dict[str, object]:
     kind = str(problem.get("kind") or "")
-    has_detail = problem.get("detail") in wording.DETAILS
     return {
         "column": str(problem.get("column") or ""),
         "kind": kind,
         "label": wording.problem_kind(kind),
         "count": int(problem.get("count") or 0),
         "rows": [int(row) for row in problem.get("rows") or []],
-        "detail": wording.problem_detail(problem) if has_detail else problem.get("message", ""),
+        "detail": wording.problem_detail(problem),  # the library's English for older runs
     }
 
 
