@@ -314,6 +314,25 @@ def test_tariff_codes_kept_as_numbers_are_read_as_whole_codes(tmp_path: Path) ->
         assert read == ["850440", "095835"]
 
 
+def test_tariff_codes_a_spreadsheet_wrote_as_floats_read_as_whole_codes(tmp_path: Path) -> None:
+    """In a CSV file the float is text: "850440.0" read as "8504400", a valid-looking wrong code,
+    whether every code in the column was written so or only some. A code written with points
+    between its groups of digits still reads without them."""
+    from arusha.analytics import read_canonical
+
+    table = declarations([{}, {}, {}])
+    at = table.schema.get_field_index("hs_code")
+    for codes, wanted in (
+        (["850440.0", "950440.0", "120190.0"], ["850440", "950440", "120190"]),
+        (["850440.0", "8504.40.00", "850440"], ["850440", "85044000", "850440"]),
+    ):
+        path = tmp_path / "codes.csv"
+        table.set_column(at, "hs_code", pa.array(codes)).to_pandas().to_csv(path, index=False)
+        assert "850440.0" in path.read_text(encoding="utf-8")
+        assert read_canonical(path).column("hs_code").to_pylist() == wanted
+        assert validate(path).ok
+
+
 def test_identifiers_kept_as_floats_read_without_a_trailing_zero() -> None:
     from arusha.analytics import read_canonical
 

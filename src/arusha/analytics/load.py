@@ -31,6 +31,7 @@ EARLIEST = pydt.datetime(1950, 1, 1)
 # Whole numbers are read through a float, which holds every integer of up to 15 digits exactly;
 # anything longer is no item number, and casting it could overflow.
 LARGEST_WHOLE = 10**15 - 1
+FLOAT_CODE = r"^[0-9]+[.]0$"  # a whole number written by a float: "850440.0"
 HS_PATTERN = r"^[0-9]{6,}$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 
@@ -448,8 +449,11 @@ def _parse_hs(name: str, value: ir.Value, spec: ColumnSpec, trim: Trim, decimal:
 
     def transform(v: ir.Value) -> ir.Value:
         # A code kept as a float reads as its whole number (850440.0 is 850440, where its text
-        # "850440.0" without the point read as 8504400); a fraction keeps its text, no code.
-        text = _text(v, trim).replace(".", "").replace(" ", "").nullif("")
+        # "850440.0" without the point read as 8504400), whether the file has it as a number
+        # or, in a CSV file, as the text a spreadsheet wrote; a fraction keeps its text, no code.
+        text = _text(v, trim)
+        text = ibis.ifelse(text.re_search(FLOAT_CODE), text.substr(0, text.length() - 2), text)
+        text = text.replace(".", "").replace(" ", "").nullif("")
         if spec.pad:
             text = ibis.ifelse(text.length() < spec.pad, text.lpad(spec.pad, "0"), text)
         return text
