@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db.models import F, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
@@ -27,7 +27,7 @@ from arusha.core.api_errors import ErrorOut, InvalidOut
 from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.core.paging import paginate
-from arusha.integrity import access, background, wording
+from arusha.integrity import access, background, drilldown, wording
 from arusha.integrity.forms import UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 from arusha.integrity.views import FIELD_OF_ERROR, analyse_upload
@@ -335,24 +335,9 @@ def get_entity(
 ) -> EntityScore:
     user = _user(request)
     run = access.get_run_for_user(user, code)
-    scores = run.entities.filter(entity_kind=_kind(kind), entity_id=id)
-    score = (scores.filter(office_id=office) if office else scores).order_by("rank").first()
-    if score is None:
-        raise Http404
-    score.indicators = list(  # type: ignore[attr-defined]
-        run.indicators.filter(
-            entity_kind=score.entity_kind, entity_id=score.entity_id, office_id=score.office_id
-        ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
-    )
-    details = {
-        "entity_kind": score.entity_kind,
-        "entity_id": score.entity_id,
-        "office_id": score.office_id,
-        "via": "api",
-    }
-    audit.record(
-        user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
-    )
+    score = drilldown.entity_of(run, _kind(kind), id, office)
+    score.indicators = list(drilldown.indicators_of(run, score))  # type: ignore[attr-defined]
+    drilldown.record_view(user, run, score, via="api")
     return score
 
 

@@ -1,4 +1,5 @@
-"""What the drill-down's pair charts show, read from the stored tested cells of a run.
+"""What an entity's page (and the API's one-entity operation) shows: its score, the indicator
+values behind it, and the pair charts read from the stored tested cells of a run.
 
 For an officer: their declarant mix in one office and quarter against the office's. For a
 declarant: the mirror, its officers against each officer's share of the office. For a pair: its
@@ -11,8 +12,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.http import Http404
 
-from arusha.integrity.models import AnalysisRun, EntityScore, PairCell, PairCellQuerySet
+from arusha.core import audit
+from arusha.core.models import User
+from arusha.integrity.models import (
+    AnalysisRun,
+    EntityScore,
+    IndicatorValue,
+    PairCell,
+    PairCellQuerySet,
+)
 
 TOP = 10
 
@@ -76,6 +86,36 @@ class Mix:
     quarter: Quarter
     shares: list[Share]
     tested: int
+
+
+def entity_of(run: AnalysisRun, kind: str, entity: str, office: str = "") -> EntityScore:
+    """The entity's score in the run: in `office` when given, else its best-ranked (an officer
+    or declarant is scored once per office). 404 when the run has none."""
+    scores = run.entities.filter(entity_kind=kind, entity_id=entity)
+    score = (scores.filter(office_id=office) if office else scores).order_by("rank").first()
+    if score is None:
+        raise Http404
+    return score
+
+
+def indicators_of(run: AnalysisRun, score: EntityScore) -> QuerySet[IndicatorValue]:
+    """The indicator values behind a score, the most significant first."""
+    return run.indicators.filter(
+        entity_kind=score.entity_kind, entity_id=score.entity_id, office_id=score.office_id
+    ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+
+
+def record_view(user: User, run: AnalysisRun, score: EntityScore, **more: str) -> None:
+    """Audit that `user` saw one named entity's results (`more`: how, or which chart)."""
+    details = {
+        "entity_kind": score.entity_kind,
+        "entity_id": score.entity_id,
+        "office_id": score.office_id,
+        **more,
+    }
+    audit.record(
+        user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
+    )
 
 
 def cells_of(run: AnalysisRun, score: EntityScore) -> PairCellQuerySet:

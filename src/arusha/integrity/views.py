@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -236,22 +235,13 @@ def run_delete(request: HttpRequest, code: str) -> HttpResponse:
 def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> HttpResponse:
     user = _user(request)
     run = access.get_run_for_user(user, code)
-    scores = run.entities.filter(entity_kind=kind, entity_id=entity)
-    office = request.GET.get("office", "")
-    score: EntityScore | None = (scores.filter(office_id=office) if office else scores).first()
-    if score is None:
-        raise Http404
-    indicators = run.indicators.filter(
-        entity_kind=kind, entity_id=entity, office_id=score.office_id
-    ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+    score = drilldown.entity_of(run, kind, entity, request.GET.get("office", ""))
+    indicators = drilldown.indicators_of(run, score)
     charts = _pair_charts(run, score, request.GET.get("quarter", ""))
-    details = {"entity_kind": kind, "entity_id": entity, "office_id": score.office_id}
     mix = charts.get("mix")
-    if isinstance(mix, drilldown.Mix):  # which of the entity's quarters the chart showed
-        details["quarter"] = mix.quarter.key
-    audit.record(
-        user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
-    )
+    # Which of the entity's quarters the chart showed.
+    shown = {"quarter": mix.quarter.key} if isinstance(mix, drilldown.Mix) else {}
+    drilldown.record_view(user, run, score, **shown)
     context = {
         "run": run,
         "notice": NOTICE,
