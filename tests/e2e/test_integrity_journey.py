@@ -203,3 +203,60 @@ def test_an_analyst_in_spanish_follows_a_large_file_analysed_in_the_background(
     page.locator("#upload-run").wait_for()
     assert not AnalysisRun.objects.exists()
     assert "declaraciones.csv" not in page.locator("main").inner_text()
+
+
+def test_an_analyst_in_spanish_reviews_a_flagged_officer_and_the_leads_show_it(
+    page: Any, screenshot: Any, alice: Any, ecuador: Any, tmp_path: Path
+) -> None:
+    """The analyst filters the flagged officers awaiting a review, opens the first, tries to
+    record a conclusion without a reason (refused, nothing lost), then records it; the ranked
+    leads show the conclusion and one officer fewer awaits."""
+    from arusha.integrity.models import LeadReview
+    from arusha.integrity.storing import analyse_file
+
+    data = tmp_path / "declaraciones.csv"
+    write_dataset(GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), data)
+    run = analyse_file(data, organisation=ecuador, user=alice, source_name="declaraciones.csv")
+    flagged = run.entities.filter(entity_kind="officer", flags__gt=0).count()
+    assert flagged >= 2
+
+    sign_in(page, "alice")
+    page.locator("#language-select").select_option("es")
+    page.wait_for_selector("html[lang=es]")
+    page.locator("#nav-integrity").click()
+    page.get_by_role("link", name="declaraciones.csv").click()
+    assert f"Funcionarios: {flagged}" in page.locator("#awaiting-review").inner_text()
+    page.locator("#awaiting-review a").first.click()
+    page.wait_for_url("**unreviewed=1*")
+    rows = page.locator("#ranked-entities tbody tr")
+    assert rows.count() == flagged
+    assert "Aún sin revisar" in rows.first.inner_text()
+
+    rows.first.locator("a").click()
+    page.locator("#review-form").wait_for()
+    assert "Nadie ha revisado esta pista todavía." in page.locator("#reviews").inner_text()
+    reason = "Se revisaron 30 declaraciones del par; el funcionario es el único especialista."
+    page.locator("select[name=decision]").select_option("explained")
+    page.locator("#review-form button[type=submit]").click()  # no reason: the browser refuses
+    assert page.locator("textarea[name=note]").evaluate("t => !t.validity.valid")
+    assert not LeadReview.objects.exists()
+    page.locator("textarea[name=note]").fill(reason)
+    page.locator("#review-form button[type=submit]").click()
+    page.locator("#review-history").wait_for()
+    entry = page.locator("#review-history li").first.inner_text()
+    assert "Explicado por un motivo legítimo" in entry
+    assert reason in entry
+    assert "Su revisión de esta pista quedó registrada." in page.locator("body").inner_text()
+    assert LeadReview.objects.get().note == reason
+    page.locator("#reviews").scroll_into_view_if_needed()
+    screenshot(page, "integrity-lead-review-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "integrity-lead-review-es-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.locator("a", has_text="Volver a las pistas ordenadas").click()
+    page.locator("#ranked-entities").wait_for()
+    assert "Explicado por un motivo legítimo" in page.locator("#ranked-entities").inner_text()
+    assert f"Funcionarios: {flagged - 1}" in page.locator("#awaiting-review").inner_text()
+    screenshot(page, "integrity-ranked-leads-reviewed-es")

@@ -28,6 +28,7 @@ def test_every_audited_action_of_the_app_is_documented() -> None:
         "integrity.entity_viewed",
         "integrity.run_deleted",
         "integrity.indicators_exported",
+        "integrity.lead_reviewed",
     }
     for action in actions:
         assert f"`{action}`" in DOC.read_text()
@@ -58,6 +59,6 @@ def test_every_api_operation_of_the_app_is_documented() -> None:
         if path.startswith("/api/integrity/")
         for method in methods
     ]
-    assert len(operations) == 8
+    assert len(operations) == 10
     for method, path in operations:
         assert f"| {method} | `{path}" in documented, (method, path)

@@ -126,6 +126,7 @@ LABELS: dict[str, Promise] = {
     "integrity.entity_viewed": _("Entity's scores viewed"),
     "integrity.run_deleted": _("Analysis run deleted"),
     "integrity.indicators_exported": _("Analysis indicators exported"),
+    "integrity.lead_reviewed": _("Lead reviewed"),
 }
 
 

@@ -27,9 +27,15 @@ from arusha.core.api_errors import ErrorOut, InvalidOut
 from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.core.paging import paginate
-from arusha.integrity import access, background, drilldown, wording
+from arusha.integrity import access, background, drilldown, reviews, wording
 from arusha.integrity.forms import UploadForm
-from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
+from arusha.integrity.models import (
+    AnalysisRun,
+    EntityScore,
+    IndicatorValue,
+    LeadReview,
+    PairCell,
+)
 from arusha.integrity.views import FIELD_OF_ERROR, analyse_upload
 
 router = Router(tags=["integrity analytics"])
@@ -114,6 +120,15 @@ class EntityScoreOut(Schema):
         description="the top indicator's explanation, in the request's language"
     )
     contributions: dict[str, float] = Field(description="each indicator's part of the score")
+    review: str | None = Field(
+        None,
+        description="the latest conclusion recorded on this lead in this run (follow_up, "
+        "explained, data_error, referred), or null when it has none",
+    )
+
+    @staticmethod
+    def resolve_review(score: EntityScore) -> str | None:
+        return getattr(score, "decision", None)
 
     @staticmethod
     def resolve_top_reason(score: EntityScore) -> str:
@@ -149,8 +164,49 @@ class IndicatorValueOut(Schema):
         return value.explanation
 
 
+class LeadReviewOut(Schema):
+    id: int
+    administration: str
+    run: UUID | None = Field(description="the run it was recorded on; null once that is deleted")
+    entity_kind: str
+    entity_id: str
+    office_id: str
+    decision: str
+    decision_label: str = Field(description="the conclusion in the request's language")
+    note: str
+    reviewed_by: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_administration(review: LeadReview) -> str:
+        return review.organisation.label
+
+    @staticmethod
+    def resolve_run(review: LeadReview) -> UUID | None:
+        return review.run.code if review.run else None
+
+    @staticmethod
+    def resolve_decision_label(review: LeadReview) -> str:
+        return reviews.decision_label(review.decision)
+
+    @staticmethod
+    def resolve_reviewed_by(review: LeadReview) -> str | None:
+        return review.reviewed_by.get_username() if review.reviewed_by else None
+
+
+class LeadReviewIn(Schema):
+    entity_kind: str = Field(description="officer, declarant, pair or office")
+    entity_id: str = Field(description="as the run lists it (a pair: officer|declarant)")
+    office_id: str = Field("", description="the lead's office, when it has more than one")
+    decision: str = Field(description="follow_up, explained, data_error or referred")
+    note: str = Field(description="the reasons and what was checked (required)")
+
+
 class EntityScoreDetailOut(EntityScoreOut):
     indicators: list[IndicatorValueOut]
+    reviews: list[LeadReviewOut] = Field(
+        description="every review of the lead in its administration, the latest first"
+    )
 
 
 class PairCellOut(Schema):
@@ -308,11 +364,17 @@ def delete_run(request: HttpRequest, code: UUID) -> Status[None]:
     response=list[EntityScoreOut],
     summary="Ranked leads of a run",
     description="Officers, declarants, pairs or offices in the order of their score, as on the "
-    "run's page. A lead is a reason to look at the declarations, never a finding.",
+    "run's page. A lead is a reason to look at the declarations, never a finding. `unreviewed`: "
+    "only the flagged leads with no review recorded on this run.",
 )
 @paginate
 def list_entities(
-    request: HttpRequest, code: UUID, kind: str = "officer", office: str = "", flagged: bool = False
+    request: HttpRequest,
+    code: UUID,
+    kind: str = "officer",
+    office: str = "",
+    flagged: bool = False,
+    unreviewed: bool = False,
 ) -> QuerySet[EntityScore]:
     run = access.get_run_for_user(_user(request), code)
     entities = run.entities.filter(entity_kind=_kind(kind) or "officer")
@@ -320,7 +382,9 @@ def list_entities(
         entities = entities.filter(office_id=office)
     if flagged:
         entities = entities.filter(flags__gt=0)
-    return entities.order_by("rank", "pk")
+    if unreviewed:
+        entities = reviews.awaiting(run, entities)
+    return reviews.with_reviews(run, entities).order_by("rank", "pk")
 
 
 @router.get(
@@ -337,8 +401,57 @@ def get_entity(
     run = access.get_run_for_user(user, code)
     score = drilldown.entity_of(run, _kind(kind), id, office)
     score.indicators = list(drilldown.indicators_of(run, score))  # type: ignore[attr-defined]
+    history = list(reviews.history(run, score))
+    score.reviews = history  # type: ignore[attr-defined]
+    here = [r for r in history if r.run_id == run.pk]
+    score.decision = here[0].decision if here else None  # type: ignore[attr-defined]
     drilldown.record_view(user, run, score, via="api")
     return score
+
+
+@router.post(
+    "/runs/{code}/reviews",
+    response={201: LeadReviewOut},
+    summary="Record a review of a lead (audited)",
+    description="What the unit concluded on one lead of the run and why. Reviews are added, "
+    "never changed; the lead's page and `entity` list them all. The audit trail records the "
+    "conclusion, not the note.",
+)
+def create_review(request: HttpRequest, code: UUID, payload: LeadReviewIn) -> Status[LeadReview]:
+    user = _user(request)
+    run = access.get_run_for_user(user, code)
+    score = drilldown.entity_of(
+        run, _kind(payload.entity_kind) or "officer", payload.entity_id, payload.office_id
+    )
+    data = {"decision": payload.decision, "note": payload.note}
+    return Status(201, reviews.record(user, run, score, data))
+
+
+@router.get(
+    "/reviews",
+    response=list[LeadReviewOut],
+    summary="Reviews of leads",
+    description="Every review recorded in the administrations where you are an integrity "
+    "officer, the latest first; filter by kind, entity or conclusion.",
+)
+@paginate
+def list_reviews(
+    request: HttpRequest, kind: str = "", entity: str = "", decision: str = ""
+) -> QuerySet[LeadReview]:
+    found = LeadReview.objects.filter(
+        organisation__in=access.officer_administrations(_user(request))
+    ).select_related("organisation", "run", "reviewed_by")
+    if _kind(kind):
+        found = found.filter(entity_kind=kind)
+    if entity:
+        found = found.filter(entity_id=entity)
+    if decision:
+        if decision not in LeadReview.Decision.values:
+            known = ", ".join(LeadReview.Decision.values)
+            message = _("Unknown conclusion %(decision)s: use one of %(known)s.")
+            raise HttpError(422, message % {"decision": decision, "known": known})
+        found = found.filter(decision=decision)
+    return found
 
 
 @router.get(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from arusha.analytics import GeneratorConfig, build_demo
 from arusha.core.models import Organisation, User
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, LeadReview
 from arusha.integrity.storing import store_result
 
 # Small enough to load in seconds; large enough that the planted pairs stand out.
@@ -32,4 +32,24 @@ def load() -> list[str]:
             is_demo=True,
         )
         store_result(run, demo.result)
+        _review_demo_leads(run)
     return ["  risk analytics: one analysed run of generated declarations for SENAE (integrity)"]
+
+
+def _review_demo_leads(run: AnalysisRun) -> None:
+    """The first flagged officer reviewed (needs follow-up), so that a new user sees a review's
+    history and the ranked leads' review column; the other flagged leads await theirs."""
+    lead = run.entities.filter(entity_kind="officer", flags__gt=0).order_by("rank").first()
+    if lead is None:
+        return
+    LeadReview.objects.create(
+        organisation=run.organisation,
+        run=run,
+        entity_kind=lead.entity_kind,
+        entity_id=lead.entity_id,
+        office_id=lead.office_id,
+        decision=LeadReview.Decision.FOLLOW_UP,
+        note="Demo review: 25 of the officer's declarations pulled for a desk check; their "
+        "roster for the quarter requested from the office.",
+        reviewed_by=run.uploaded_by,
+    )

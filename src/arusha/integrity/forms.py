@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.core.models import Organisation
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, LeadReview
 
 UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
@@ -97,3 +97,24 @@ class UploadForm(forms.Form):
             decimal=data.get("decimal") or None,
             date_order=data.get("date_order") or None,
         )
+
+
+NOTE_MAX = 4000
+
+
+class ReviewForm(forms.Form):
+    """What the unit concluded on a lead, and why (a reason is required: it is the record)."""
+
+    decision = forms.ChoiceField(
+        label=_("Conclusion"),
+        choices=[("", _("Choose a conclusion")), *LeadReview.Decision.choices],
+    )
+    note = forms.CharField(
+        label=_("Reasons and what was checked"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For example the declarations looked at, the officer's posting, the declarant's "
+            "business, or where the case was referred. Name no reporter."
+        ),
+    )

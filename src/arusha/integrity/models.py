@@ -163,3 +163,44 @@ class PairCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer_id}|{self.declarant_id} at {self.office_id} in {self.period}"
+
+
+class LeadReview(models.Model):
+    """What the integrity unit concluded on one lead of an analysis, and why: the record that
+    every lead was reviewed with due process. Reviews are added, never edited, so a lead's
+    history shows every conclusion in turn.
+
+    A lead is an officer, declarant, pair or office of an administration (an officer or
+    declarant in one office), so its reviews follow it from one analysis to the next. Deleting
+    an analysis keeps the reviews made on it: they are the unit's own decisions."""
+
+    class Decision(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Needs follow-up")
+        EXPLAINED = "explained", _("Explained by a legitimate reason")
+        DATA_ERROR = "data_error", _("Data error")
+        REFERRED = "referred", _("Referred for investigation")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="lead_reviews"
+    )
+    run = models.ForeignKey(
+        AnalysisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    entity_kind = models.CharField(max_length=20)
+    entity_id = models.CharField(max_length=255)
+    office_id = models.CharField(max_length=100, blank=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    note = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lead review")
+        verbose_name_plural = _("lead reviews")
+        indexes = [models.Index(fields=["organisation", "entity_kind", "entity_id", "office_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_kind} {self.entity_id}: {self.decision}"

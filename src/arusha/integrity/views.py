@@ -19,11 +19,12 @@ from arusha.analytics import AnalyticsError
 from arusha.analytics.csvformat import CsvFormat
 from arusha.analytics.engine import CSV_SUFFIXES, PARQUET_SUFFIXES
 from arusha.core import audit
+from arusha.core.invalid import Invalid
 from arusha.core.models import User
 from arusha.core.spreadsheets import safe_row
-from arusha.integrity import access, background, drilldown
+from arusha.integrity import access, background, drilldown, reviews
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
-from arusha.integrity.forms import UploadForm
+from arusha.integrity.forms import ReviewForm, UploadForm
 from arusha.integrity.models import AnalysisRun, EntityScore
 from arusha.integrity.storing import analyse_file, save_upload
 from arusha.integrity.wording import (
@@ -151,18 +152,23 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     kind = kind if kind in KINDS else "officer"
     office = request.GET.get("office", "")
     flagged_only = request.GET.get("flagged") == "1"
+    unreviewed_only = request.GET.get("unreviewed") == "1"
     entities = run.entities.filter(entity_kind=kind)
     if office:
         entities = entities.filter(office_id=office)
     if flagged_only:
         entities = entities.filter(flags__gt=0)
+    if unreviewed_only:
+        entities = reviews.awaiting(run, entities)
     offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
     context = {
         "run": run,
         "notice": NOTICE,
         "error": run_error(run.error) if run.status == AnalysisRun.Status.FAILED else "",
         "progress": _progress(run),
-        "entities": entities.order_by("rank")[:PAGE_ROWS],
+        "entities": reviews.with_reviews(run, entities).order_by("rank")[:PAGE_ROWS],
+        "unreviewed_only": unreviewed_only,
+        "awaiting": _awaiting(run),
         "kinds": KINDS.items(),
         "kind": kind,
         "office": office,
@@ -173,6 +179,14 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         "english_reasons": run.entities.exclude(top_reason="").filter(top_wording=[]).exists(),
     }
     return render(request, "integrity/run_detail.html", context)
+
+
+def _awaiting(run: AnalysisRun) -> list[tuple[str, str, int]]:
+    """Each kind of lead with flagged leads not yet reviewed on the run: key, label, count."""
+    if not run.is_done:
+        return []
+    counts = reviews.awaiting_by_kind(run)
+    return [(kind, str(label), counts[kind]) for kind, label in KINDS.items() if counts.get(kind)]
 
 
 def _progress(run: AnalysisRun) -> dict[str, object]:
@@ -227,6 +241,7 @@ def run_delete(request: HttpRequest, code: str) -> HttpResponse:
         "entities": run.entities.count(),
         "indicators": run.indicators.count(),
         "cells": run.pair_cells.count(),
+        "reviews": run.reviews.count(),
     }
     return render(request, "integrity/run_delete.html", {"run": run, "counts": counts})
 
@@ -236,6 +251,15 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
     user = _user(request)
     run = access.get_run_for_user(user, code)
     score = drilldown.entity_of(run, kind, entity, request.GET.get("office", ""))
+    form = ReviewForm()
+    if request.method == "POST":  # a review of this lead; the page again, with it
+        try:
+            reviews.record(user, run, score, request.POST)
+        except Invalid as exc:
+            form = exc.form  # type: ignore[assignment]  # a bound ReviewForm
+        else:
+            messages.success(request, _("Your review of this lead is recorded."))
+            return redirect(request.get_full_path() + "#reviews")
     indicators = drilldown.indicators_of(run, score)
     charts = _pair_charts(run, score, request.GET.get("quarter", ""))
     mix = charts.get("mix")
@@ -248,6 +272,9 @@ def entity_detail(request: HttpRequest, code: str, kind: str, entity: str) -> Ht
         "score": score,
         "indicators": indicators,
         "chart": contribution_chart(score.contributions),
+        "review_form": form,
+        "reviews": reviews.history(run, score),
+        "elsewhere": reviews.elsewhere(run, score),
         **charts,
     }
     return render(request, "integrity/entity_detail.html", context)

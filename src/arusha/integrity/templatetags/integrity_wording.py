@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from arusha.integrity import wording
+from arusha.integrity import reviews, wording
 
 register = template.Library()
 
@@ -21,6 +21,12 @@ def indicator_title(name: str) -> str:
 def kind_label(kind: str) -> str:
     """`{{ score.entity_kind|kind_label }}`: officer, declarant, pair or office, translated."""
     return wording.kind_label(kind)
+
+
+@register.filter
+def decision_label(decision: str | None) -> str:
+    """`{{ e.decision|decision_label }}`: a review's conclusion, translated ("" for none)."""
+    return reviews.decision_label(decision)
 
 
 @register.filter
