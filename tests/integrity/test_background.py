@@ -15,7 +15,7 @@ from django.utils import translation
 from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
 from arusha.integrity import background, wording
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, EntityScore
 from tests.integrity.test_upload import MALFORMED
 
 Status = AnalysisRun.Status
@@ -66,8 +66,9 @@ def test_a_large_file_waits_with_its_page_saying_so_then_is_analysed(
     run.refresh_from_db()
     assert run.status == Status.DONE
     assert run.rows == 3000 and run.entities.exists()
-    assert [done for done, _total, _label in seen] == list(range(1, 8))
+    assert [done for done, _total, _label in seen] == list(range(1, 9))
     assert seen[0][2] == "Reading and validating the data"
+    assert seen[-1] == (8, 8, "Saving the results")  # the app's own step, after the library's
     assert run.pending_file == "" and list(large.iterdir()) == []
     ended = client.get(reverse("integrity:progress", args=[run.code]))
     assert ended["HX-Refresh"] == "true"
@@ -161,6 +162,10 @@ def test_a_run_a_stopped_server_left_is_queued_again_or_failed_without_its_file(
     lost = AnalysisRun.objects.create(
         source_name="b.csv", pending_file=str(tmp_path / "gone.csv"), **common
     )
+    for half_stored in (resumable, lost):  # stopped while storing its results
+        EntityScore.objects.create(
+            run=half_stored, entity_kind="officer", entity_id="OF1", score=1.0, rank=1
+        )
     started: list[bool] = []
     monkeypatch.setattr(background, "start", lambda: started.append(True))
     assert background.recover() == 1
@@ -169,6 +174,7 @@ def test_a_run_a_stopped_server_left_is_queued_again_or_failed_without_its_file(
     assert resumable.status == Status.QUEUED
     assert (lost.status, lost.error) == (Status.FAILED, {"kind": "interrupted"})
     assert started == [True]
+    assert not EntityScore.objects.exists()
 
 
 def test_a_run_is_claimed_once(alice: Any, ecuador: Any) -> None:
@@ -208,7 +214,12 @@ def test_the_api_answers_202_for_a_file_analysed_in_the_background(
     assert response.json()["status"] == "queued"
     background.work()
     body = client.get(f"/api/integrity/runs/{response.json()['code']}", headers=auth).json()
-    assert (body["status"], body["rows"], body["step"], body["steps"]) == ("done", 3000, 7, 7)
+    assert (body["status"], body["rows"], body["step"], body["steps"]) == (
+        "done",
+        3000,
+        8,
+        8,
+    )  # the library's 7 steps, then saving
 
 
 @pytest.mark.django_db(transaction=True)

@@ -377,7 +377,7 @@ def list_entities(
     unreviewed: bool = False,
 ) -> QuerySet[EntityScore]:
     run = access.get_run_for_user(_user(request), code)
-    entities = run.entities.filter(entity_kind=_kind(kind) or "officer")
+    entities = access.results(run, run.entities.filter(entity_kind=_kind(kind) or "officer"))
     if office:
         entities = entities.filter(office_id=office)
     if flagged:
@@ -471,7 +471,7 @@ def list_indicators(
     flagged: bool = False,
 ) -> QuerySet[IndicatorValue]:
     run = access.get_run_for_user(_user(request), code)
-    values = run.indicators.all()
+    values = access.results(run, run.indicators.all())
     if _kind(kind):
         values = values.filter(entity_kind=kind)
     if entity:
@@ -508,7 +508,7 @@ def list_pair_cells(
     flagged: bool = False,
 ) -> QuerySet[PairCell]:
     run = access.get_run_for_user(_user(request), code)
-    cells = run.pair_cells.all()
+    cells = access.results(run, run.pair_cells.all())
     for name, value in (
         ("officer_id", officer),
         ("declarant_id", declarant),

@@ -6,8 +6,8 @@ and its run saved as *waiting*; one thread of the server then analyses the waiti
 time, oldest first, recording each step of the library's progress on the run (the run's page
 shows it and reloads itself when the run is done). The queued file is deleted once its analysis
 ends, whatever the outcome. A server stopped in the middle leaves its run *being analysed*:
-`recover`, called when `arusha serve` starts, puts such runs back in the queue (their file is
-still there) and starts the thread again.
+`recover`, called when `arusha serve` starts, deletes any results such a run had begun to store,
+puts it back in the queue (its file is still there) and starts the thread again.
 
 One analysis at a time: each uses every core and up to `INTEGRITY_MEMORY_LIMIT` of memory. A run
 is claimed with a conditional update, so two server processes never analyse the same run.
@@ -31,7 +31,7 @@ from arusha.analytics.csvformat import CsvFormat
 from arusha.core import audit
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun
-from arusha.integrity.storing import analyse_into, save_upload
+from arusha.integrity.storing import analyse_into, delete_results, save_upload
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -201,6 +201,7 @@ def recover() -> int:
     is gone, and start analysing; the number queued again. For `arusha serve` at start-up."""
     again = 0
     for run in AnalysisRun.objects.filter(status=Status.RUNNING):
+        delete_results(run)  # what a stop in the middle of storing left
         if run.pending_file and Path(run.pending_file).exists():
             AnalysisRun.objects.filter(pk=run.pk).update(status=Status.QUEUED, step=0, steps=0)
             again += 1

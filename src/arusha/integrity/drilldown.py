@@ -90,7 +90,10 @@ class Mix:
 
 def entity_of(run: AnalysisRun, kind: str, entity: str, office: str = "") -> EntityScore:
     """The entity's score in the run: in `office` when given, else its best-ranked (an officer
-    or declarant is scored once per office). 404 when the run has none."""
+    or declarant is scored once per office). 404 when the run has none, or is not done (its
+    results may be being written)."""
+    if not run.is_done:
+        raise Http404
     scores = run.entities.filter(entity_kind=kind, entity_id=entity)
     score = (scores.filter(office_id=office) if office else scores).order_by("rank").first()
     if score is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,16 @@ def analyse_into(
     """Analyse the file into `run` (new, or queued by background.py) and save it, done or with
     its validation report. Raises AnalyticsError when the file cannot be read at all."""
     engine = Engine(memory_limit=settings.INTEGRITY_MEMORY_LIMIT or None)
+    steps: list[int] = [0]
+
+    def analysing(label: str, done: int, total: int) -> None:
+        steps[0] = total + 1  # and then saving the results
+        if progress is not None:
+            progress(label, done, steps[0])
+
     try:
         result = run_integrity(
-            path, run.mapping or None, progress, csv_format=csv_format, engine=engine
+            path, run.mapping or None, analysing, csv_format=csv_format, engine=engine
         )
     except ValidationFailed as failed:
         run.rows = failed.report.rows
@@ -100,19 +108,67 @@ def analyse_into(
         return run
     finally:
         engine.close()
+    if progress is not None:
+        progress(SAVING, steps[0], steps[0])
     return store_result(run, result)
 
 
-@transaction.atomic
+SAVING = "Saving the results"  # the last step of a background analysis (see wording.STEPS)
+STORE_CHUNK = (
+    500  # rows per transaction: another write waits ~0.1 s at most (bench_integrity_store)
+)
+
+
 def store_result(run: AnalysisRun, result: IntegrityResult) -> AnalysisRun:
+    """Save what the analysis found into `run`, and mark it done.
+
+    On SQLite a transaction holds the write lock of the whole database: a large run's hundreds
+    of thousands of rows written in one took 40 s for 5 million declaration lines, during which
+    every other write of the platform (a report, a survey answer) waited and then failed. So the
+    rows are built outside any transaction and written in transactions of `STORE_CHUNK` rows
+    while the run is *being analysed* (its pages and the API show no result of a run in that
+    state), and the run is marked done last. When writing stops half-way, the rows already
+    written are deleted and the run fails (see also background.recover, for a server stopped
+    while writing)."""
+    if run.pk is None or run.status != AnalysisRun.Status.RUNNING:
+        run.status = AnalysisRun.Status.RUNNING
+        run.save()
+    try:
+        for model, rows in (
+            (EntityScore, _entities(run, result)),
+            (IndicatorValue, _indicators(run, result)),
+            (PairCell, _pair_cells(run, result)),
+        ):
+            for chunk in _chunks(rows, STORE_CHUNK):
+                with transaction.atomic():
+                    model.objects.bulk_create(chunk)
+    except BaseException:
+        delete_results(run)
+        run.status, run.error = AnalysisRun.Status.FAILED, {"kind": "unexpected"}
+        run.save(update_fields=["status", "error", "updated_at"])
+        raise
     run.status = AnalysisRun.Status.DONE
     run.summary = _jsonable(_summary(result.summary))
     run.rows = int(result.summary.get("rows", run.rows) or 0)  # type: ignore[call-overload]
     run.save()
-    EntityScore.objects.bulk_create(_entities(run, result), batch_size=1000)
-    IndicatorValue.objects.bulk_create(_indicators(run, result), batch_size=1000)
-    PairCell.objects.bulk_create(_pair_cells(run, result), batch_size=1000)
     return run
+
+
+def delete_results(run: AnalysisRun) -> None:
+    """Delete what a run found (rows a stopped store left behind, or before analysing again)."""
+    for rows in (run.entities, run.indicators, run.pair_cells):
+        rows.all().delete()
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _summary(summary: dict[str, object]) -> dict[str, object]:
@@ -133,36 +189,32 @@ def _summary(summary: dict[str, object]) -> dict[str, object]:
     return kept
 
 
-def _entities(run: AnalysisRun, result: IntegrityResult) -> list[EntityScore]:
+def _entities(run: AnalysisRun, result: IntegrityResult) -> Iterator[EntityScore]:
     frame = result.entities
     indicator_columns = [c for c in frame.columns if c not in BASE_COLUMNS]
-    scores = []
     for row in frame.to_dict("records"):
         contributions = {
             name: round(value, 3)
             for name in indicator_columns
             if (value := _number(row[name])) is not None
         }
-        scores.append(
-            EntityScore(
-                run=run,
-                entity_kind=row["entity_kind"],
-                entity_id=str(row["entity_id"]),
-                office_id=str(row.get("office_id") or ""),
-                score=_number(row["score"]) or 0.0,
-                rank=int(row["rank"]),
-                flags=int(row.get("flags") or 0),
-                top_reason=str(row.get("top_reason") or ""),
-                top_indicator=str(row.get("top_indicator") or ""),
-                top_wording=_parts(row.get("top_wording")),
-                contributions=contributions,
-            )
+        yield EntityScore(
+            run=run,
+            entity_kind=row["entity_kind"],
+            entity_id=str(row["entity_id"]),
+            office_id=str(row.get("office_id") or ""),
+            score=_number(row["score"]) or 0.0,
+            rank=int(row["rank"]),
+            flags=int(row.get("flags") or 0),
+            top_reason=str(row.get("top_reason") or ""),
+            top_indicator=str(row.get("top_indicator") or ""),
+            top_wording=_parts(row.get("top_wording")),
+            contributions=contributions,
         )
-    return scores
 
 
-def _indicators(run: AnalysisRun, result: IntegrityResult) -> list[IndicatorValue]:
-    return [
+def _indicators(run: AnalysisRun, result: IntegrityResult) -> Iterator[IndicatorValue]:
+    return (
         IndicatorValue(
             run=run,
             entity_kind=row["entity_kind"],
@@ -179,7 +231,7 @@ def _indicators(run: AnalysisRun, result: IntegrityResult) -> list[IndicatorValu
             wording=_parts(row.get("wording")),
         )
         for row in result.indicators.to_dict("records")
-    ]
+    )
 
 
 def _parts(wording: object) -> list[Any]:
@@ -190,9 +242,9 @@ def _parts(wording: object) -> list[Any]:
     return parts if isinstance(parts, list) else []
 
 
-def _pair_cells(run: AnalysisRun, result: IntegrityResult) -> list[PairCell]:
+def _pair_cells(run: AnalysisRun, result: IntegrityResult) -> Iterator[PairCell]:
     """The tested cells; empty when the file has no officer column."""
-    return [
+    return (
         PairCell(
             run=run,
             office_id=str(row["office_id"]),
@@ -209,4 +261,4 @@ def _pair_cells(run: AnalysisRun, result: IntegrityResult) -> list[PairCell]:
             flagged=bool(row["flagged"]),
         )
         for row in result.pair_cells.to_dict("records")
-    ]
+    )

@@ -305,6 +305,8 @@ def _pair_charts(run: AnalysisRun, score: EntityScore, wanted: str) -> dict[str,
 @login_required
 def run_export(request: HttpRequest, code: str) -> HttpResponse:
     run = access.get_run_for_user(_user(request), code)
+    if run.is_pending:  # its results may be being written
+        raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="indicators-{run.code}.csv"'
     fields = [

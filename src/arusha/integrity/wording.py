@@ -210,6 +210,7 @@ STEPS: dict[str, Promise] = {
     ),
     "Screening unit values and first digits": _("Screening unit values and first digits"),
     "Scoring entities": _("Scoring entities"),
+    "Saving the results": _("Saving the results"),  # storing.SAVING: the app's own last step
 }
 
 
