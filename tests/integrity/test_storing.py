@@ -5,6 +5,7 @@ half-way leaves nothing behind."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -74,25 +75,55 @@ def test_rows_are_written_in_short_transactions_while_the_run_shows_nothing(
 def test_a_store_that_stops_half_way_leaves_no_rows(
     result: Any, ecuador: Any, alice: Any, monkeypatch: Any
 ) -> None:
+    """Entities are written, then the indicator values stop after two chunks (a disk full, a
+    value the database refuses): the run fails and none of its rows stays."""
     monkeypatch.setattr(storing, "STORE_CHUNK", 50)
     assert len(result.indicators) > 100
-    real = IndicatorValue.objects.bulk_create
-    calls: list[int] = []
+    real = storing._indicators
+    given: list[int] = []
 
-    def failing(rows: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(len(rows))
-        if len(calls) == 2:
-            raise OSError("disk full")
-        return real(rows, *args, **kwargs)
+    def stopping(run: Any, found: Any) -> Any:
+        for row in real(run, found):
+            if len(given) == 100:
+                raise OSError("disk full")
+            given.append(1)
+            yield row
 
-    monkeypatch.setattr(IndicatorValue.objects, "bulk_create", failing)
+    monkeypatch.setattr(storing, "_indicators", stopping)
     with pytest.raises(OSError, match="disk full"):
         storing.store_result(_new_run(ecuador, alice), result)
     run = AnalysisRun.objects.get()
     assert (run.status, run.error) == (Status.FAILED, {"kind": "unexpected"})
-    assert calls == [50, 50]
+    assert len(given) == 100
     for model in (EntityScore, IndicatorValue, PairCell):
         assert not model.objects.exists(), model
+
+
+def test_stored_rows_are_the_results_as_the_orm_reads_them(
+    result: Any, ecuador: Any, alice: Any
+) -> None:
+    """Written with one statement per chunk, not through the ORM: every field reads back as the
+    library gave it, JSON included."""
+    run = storing.store_result(_new_run(ecuador, alice), result)
+    first = result.indicators.iloc[0]
+    stored = run.indicators.get(
+        entity_kind=first["entity_kind"],
+        entity_id=str(first["entity_id"]),
+        office_id=str(first["office_id"] or ""),
+        indicator=first["indicator"],
+        period=str(first["period"] or ""),
+    )
+    assert stored.flagged == bool(first["flagged"])
+    assert stored.value == pytest.approx(first["value"])
+    assert stored.wording == json.loads(first["wording"])
+    assert stored.explanation == first["explanation"]
+    top = run.entities.order_by("entity_kind", "rank").filter(entity_kind="officer").first()
+    assert top is not None and top.rank == 1
+    assert isinstance(top.contributions, dict) and top.contributions
+    assert top.top_wording and isinstance(top.top_wording, list)
+    cell = run.pair_cells.order_by("-n").first()
+    assert cell is not None
+    assert cell.n == int(result.pair_cells["n"].max())
 
 
 def test_saving_is_the_last_step_a_background_analysis_reports(
