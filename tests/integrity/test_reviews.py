@@ -268,3 +268,22 @@ def test_the_api_refuses_a_review_without_a_reason_or_of_an_unknown_lead(
     from tests.integrity.test_api import Api
 
     assert Api(client, alice).get("/reviews", decision="cleared").status_code == 422
+
+
+def test_the_ranked_leads_page_takes_the_same_queries_whatever_the_number_of_rows(
+    client: Any, run: Any, alice: Any
+) -> None:
+    """Each row's link and review come with the page's queries, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    page = reverse("integrity:run", args=[run.code])
+    counts = {}
+    for kind in ("office", "officer"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page, {"kind": kind}).status_code == 200
+        counts[kind] = len(queries)
+    offices = run.entities.filter(entity_kind="office").count()
+    assert offices < run.entities.filter(entity_kind="officer").count()
+    assert counts["office"] == counts["officer"]

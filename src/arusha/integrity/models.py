@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from arusha.core.models import Organisation
@@ -89,6 +91,11 @@ class EntityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_kind} {self.entity_id}"
+
+    def get_absolute_url(self) -> str:
+        """The lead's page in its run (in its office, for one scored in several)."""
+        url = reverse("integrity:entity", args=[self.run.code, self.entity_kind, self.entity_id])
+        return f"{url}?{urlencode({'office': self.office_id})}" if self.office_id else url
 
 
 class IndicatorValue(models.Model):
