@@ -45,9 +45,7 @@ def _review_demo_leads(run: AnalysisRun) -> None:
     LeadReview.objects.create(
         organisation=run.organisation,
         run=run,
-        entity_kind=lead.entity_kind,
-        entity_id=lead.entity_id,
-        office_id=lead.office_id,
+        **lead.lead,
         decision=LeadReview.Decision.FOLLOW_UP,
         note="Demo review: 25 of the officer's declarations pulled for a desk check; their "
         "roster for the quarter requested from the office.",

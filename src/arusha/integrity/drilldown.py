@@ -103,19 +103,14 @@ def entity_of(run: AnalysisRun, kind: str, entity: str, office: str = "") -> Ent
 
 def indicators_of(run: AnalysisRun, score: EntityScore) -> QuerySet[IndicatorValue]:
     """The indicator values behind a score, the most significant first."""
-    return run.indicators.filter(
-        entity_kind=score.entity_kind, entity_id=score.entity_id, office_id=score.office_id
-    ).order_by(F("q_value").asc(nulls_last=True), "indicator", "period")
+    return run.indicators.filter(**score.lead).order_by(
+        F("q_value").asc(nulls_last=True), "indicator", "period"
+    )
 
 
 def record_view(user: User, run: AnalysisRun, score: EntityScore, **more: str) -> None:
     """Audit that `user` saw one named entity's results (`more`: how, or which chart)."""
-    details = {
-        "entity_kind": score.entity_kind,
-        "entity_id": score.entity_id,
-        "office_id": score.office_id,
-        **more,
-    }
+    details = {**score.lead, **more}
     audit.record(
         user, "integrity.entity_viewed", run, organisation=run.organisation, details=details
     )

@@ -97,6 +97,16 @@ class EntityScore(models.Model):
         url = reverse("integrity:entity", args=[self.run.code, self.entity_kind, self.entity_id])
         return f"{url}?{urlencode({'office': self.office_id})}" if self.office_id else url
 
+    @property
+    def lead(self) -> dict[str, str]:
+        """What names the lead across analyses: its kind, identifier and office (the fields an
+        indicator value, a review and an audit entry name it by)."""
+        return {
+            "entity_kind": self.entity_kind,
+            "entity_id": self.entity_id,
+            "office_id": self.office_id,
+        }
+
 
 class IndicatorValue(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="indicators")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from arusha.core import audit
 from arusha.core.invalid import Invalid
@@ -28,36 +28,23 @@ def record(user: User, run: AnalysisRun, score: EntityScore, data: Any) -> LeadR
     review = LeadReview.objects.create(
         organisation=run.organisation,
         run=run,
-        entity_kind=score.entity_kind,
-        entity_id=score.entity_id,
-        office_id=score.office_id,
+        **score.lead,
         decision=form.cleaned_data["decision"],
         note=form.cleaned_data["note"].strip(),
         reviewed_by=user,
     )
-    details = {
-        "entity_kind": score.entity_kind,
-        "entity_id": score.entity_id,
-        "office_id": score.office_id,
-        "decision": review.decision,
-        "run": str(run.code),
-    }
+    details = {**score.lead, "decision": review.decision, "run": str(run.code)}
     audit.record(
         user, "integrity.lead_reviewed", review, organisation=run.organisation, details=details
     )
     return review
 
 
-def _of_lead(kind: str, entity: str, office: str) -> Q:
-    return Q(entity_kind=kind, entity_id=entity, office_id=office)
-
-
 def history(run: AnalysisRun, score: EntityScore) -> QuerySet[LeadReview]:
     """Every review of the lead in the run's administration, the latest first."""
-    return LeadReview.objects.filter(
-        _of_lead(score.entity_kind, score.entity_id, score.office_id),
-        organisation=run.organisation,
-    ).select_related("run", "reviewed_by")
+    return LeadReview.objects.filter(organisation=run.organisation, **score.lead).select_related(
+        "run", "reviewed_by"
+    )
 
 
 def elsewhere(run: AnalysisRun, score: EntityScore) -> QuerySet[EntityScore]:

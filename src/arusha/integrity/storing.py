@@ -91,12 +91,13 @@ def analyse_into(
     """Analyse the file into `run` (new, or queued by background.py) and save it, done or with
     its validation report. Raises AnalyticsError when the file cannot be read at all."""
     engine = Engine(memory_limit=settings.INTEGRITY_MEMORY_LIMIT or None)
-    steps: list[int] = [0]
+    steps = 0
 
     def analysing(label: str, done: int, total: int) -> None:
-        steps[0] = total + 1  # and then saving the results
+        nonlocal steps
+        steps = total + 1  # and then saving the results
         if progress is not None:
-            progress(label, done, steps[0])
+            progress(label, done, steps)
 
     try:
         result = run_integrity(
@@ -111,7 +112,7 @@ def analyse_into(
     finally:
         engine.close()
     if progress is not None:
-        progress(SAVING, steps[0], steps[0])
+        progress(SAVING, steps, steps)
     return store_result(run, result)
 
 
