@@ -217,6 +217,33 @@ def test_a_csv_file_is_read_once_for_validation_and_every_pass(
     assert opened == [path]
 
 
+def test_a_csv_file_read_once_numbers_each_row_once_and_its_table_goes_on_close(
+    tmp_path: Path,
+) -> None:
+    """The fast read stores the rows in a temporary table, numbered by their position in it:
+    every row has a number of its own (the analysis may use it; a report reads the file again),
+    and nothing of the file stays in the engine once it is closed."""
+    from arusha.analytics.integrity import _validated
+
+    path = tmp_path / "declarations.csv"
+    pacsv.write_csv(declarations([{} for _ in range(300)]), path)
+    engine = Engine()
+    staged, report = _validated(engine, path, None, None)
+    assert report.ok and staged.stored and not staged.exact_rows
+    numbers = staged.wide.select("_row").to_pyarrow().column("_row").to_pylist()
+    assert sorted(numbers) == list(range(1, 301))
+    tables = {
+        name
+        for (name,) in engine.backend.raw_sql("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
+    assert any(name.startswith(engine._prefix) for name in tables)
+    backend = engine.backend
+    engine._owned = False  # keep the connection open to look inside it
+    engine.close()
+    left = backend.raw_sql("SELECT table_name FROM duckdb_tables()").fetchall()
+    assert not [name for (name,) in left if name.startswith(engine._prefix)]
+
+
 def test_the_converted_copy_of_a_latin1_file_is_removed(tmp_path: Path) -> None:
     path = european(tmp_path / "export.csv")
     engine = Engine()

@@ -8,8 +8,8 @@ PySpark for data that outgrows one machine). Three things go to DuckDB directly,
   pinned here both it and `cache()` emit a malformed `DROP TABLE` (other backends use `cache()`);
 - Parquet is read with `file_row_number`, so that validation can report each row's position in
   the file (Ibis has no row position that survives a scan);
-- a CSV file is read once straight into a typed temporary Parquet file (`store_rows`). Rows are
-  numbered in one of two ways. Fast: each row's position in the copy, written in whatever order
+- a CSV file is read once straight into a typed temporary table (`store_rows`). Rows are
+  numbered in one of two ways. Fast: each row's position in the table, stored in whatever order
   the threads finish (keeping the file's order costs a sixth more, numbering at the scan about
   three times more); unique and fixed for the run, it serves only the analysis, whose results
   depend on no row order. Exact: `row_number() OVER ()` on the scan itself, in the file's order,
@@ -369,33 +369,38 @@ class Engine:
         return self.backend.table(view)
 
     def store_rows(self, name: str, expr: ir.Table) -> ir.Table:
-        """Compute `expr` into a temporary Parquet file and read it back with the 1-based row
-        number column (its own, or else the row's position in the copy): one pass over a CSV file
-        gives typed, compressed columns (so 10 million rows stay well within memory) that every
-        later pass reads as fast as any Parquet file. The file is removed on close.
+        """Compute `expr` into a temporary table and read it back with the 1-based row number
+        column (its own, or else the row's position in the table): one pass over a CSV file gives
+        typed columns that every later pass reads many times faster than the text. DuckDB keeps
+        the table in memory up to its memory limit and in its temporary directory beyond; it is
+        dropped on close.
 
-        A position in the copy is unique and fixed for the run, but not the row's position in
+        A position in the table is unique and fixed for the run, but not the row's position in
         the file: the analysis, which depends on no row order, may use it; a validation report
         may not (see `open_csv`)."""
-        target = self._scratch() / f"{name}-{uuid.uuid4().hex}.parquet"
+        full = self._prefix + name
         sql = ibis.to_sql(expr, dialect="duckdb")
         # A row number counted at the scan needs the rows in the file's order; otherwise the
-        # rows are written in whatever order the threads finish them, a sixth faster.
+        # rows are stored in whatever order the threads finish them, a sixth faster.
         numbered = ROW in expr.columns
         if numbered:
             self.backend.raw_sql("SET preserve_insertion_order = true")
         try:
-            self.backend.raw_sql(f"COPY ({sql}) TO '{_sql_text(str(target))}' (FORMAT parquet)")
+            self.backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{full}" AS {sql}')
         except Exception as exc:  # DuckDB's text (with the query and paths) is not shown
             raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
         finally:
             self.backend.raw_sql("SET preserve_insertion_order = false")
-        if not numbered:
-            return self._read_parquet(target)
-        try:
-            return self.backend.read_parquet(str(target), can_have_nan=True)
-        except Exception as exc:  # DuckDB's text (with the path) is not shown
-            raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
+        self._tables.append(("TABLE", full))
+        if numbered:
+            return self.backend.table(full)
+        view = full + "_rows"
+        self.backend.raw_sql(
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS '  # noqa: S608 (our own quoted names)
+            f'SELECT *, rowid + 1 AS "{ROW}" FROM "{full}"'
+        )
+        self._tables.append(("VIEW", view))
+        return self.backend.table(view)
 
     def csv_rejects(self) -> list[Reject]:
         """The rows `open_csv` set aside: data row (from 1), column when known, DuckDB's type.

@@ -151,8 +151,8 @@ def _read_as(dialect: Dialect) -> dict[str, str]:
 
 
 def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool) -> Staged:
-    """Read the CSV file once into a typed temporary Parquet file that validation and every pass
-    then read.
+    """Read the CSV file once into a typed temporary table that validation and every pass then
+    read.
 
     DuckDB's reader types numbers and plain dates itself, much faster than casting text. A file
     where it sets any row aside (a value it cannot type, a row that does not fit the header) is
