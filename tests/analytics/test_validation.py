@@ -169,6 +169,30 @@ def test_large_files_check_each_condition_separately_with_the_same_report(
     assert validate(malformed) == small
 
 
+def test_large_files_count_a_bad_value_on_every_row_that_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On large data a check on a value's form tests each distinct value once and adds up the
+    rows holding the values that fail: a value repeated on three rows is three rows."""
+    from arusha.analytics import validation
+
+    rows = [{"hs_code": "12AB"}] * 3 + [{"channel_assigned": "purple"}] * 2
+    rows += [{"customs_value": -1.0}, {}, {"hs_code": "12AB", "customs_value": -5.0}]
+    table = declarations(rows)
+    table = table.set_column(0, "declaration_id", pa.array([f"D{i}" for i in range(len(rows))]))
+    path = tmp_path / "repeated.parquet"
+    pq.write_table(table, path)
+    monkeypatch.setattr(validation, "SEPARATE_CHECKS_FROM", 0)
+    found = {(p.column, p.kind): (p.count, p.rows) for p in validate(path).problems}
+    assert found == {
+        ("hs_code", "unparsable"): (4, (1, 2, 3, 8)),
+        ("channel_assigned", "unparsable"): (2, (4, 5)),
+        ("customs_value", "impossible"): (2, (6, 8)),
+    }
+    monkeypatch.setattr(validation, "SEPARATE_CHECKS_FROM", 10**9)
+    assert {(p.column, p.kind): (p.count, p.rows) for p in validate(path).problems} == found
+
+
 def test_the_portable_key_checks_give_the_same_report(
     malformed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
