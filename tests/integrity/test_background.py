@@ -3,14 +3,20 @@ follows the analysis step by step, and the queued file is deleted whatever the o
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
+import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
@@ -181,7 +187,146 @@ def test_a_run_is_claimed_once(alice: Any, ecuador: Any) -> None:
     AnalysisRun.objects.create(organisation=ecuador, source_name="a.csv", status=Status.QUEUED)
     first = background.claim_next()
     assert first is not None and first.status == Status.RUNNING
+    assert first.worker == f"{socket.gethostname()}:{os.getpid()}"
     assert background.claim_next() is None
+
+
+def _running(ecuador: Any, tmp_path: Path, worker: str, *, age: timedelta = timedelta()) -> Any:
+    """A run being analysed by `worker`, last renewed `age` ago, with a result already saved."""
+    kept = tmp_path / f"{uuid.uuid4().hex}.csv"
+    kept.write_text("x")
+    run = AnalysisRun.objects.create(
+        organisation=ecuador,
+        source_name="a.csv",
+        status=Status.RUNNING,
+        pending_file=str(kept),
+        worker=worker,
+    )
+    EntityScore.objects.create(run=run, entity_kind="officer", entity_id="OF1", score=1.0, rank=1)
+    AnalysisRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - age)
+    run.refresh_from_db()
+    return run
+
+
+def _gone_pid() -> int:
+    """The number of a process that has ended."""
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(ended.stdout)
+
+
+def test_a_start_up_leaves_alone_the_runs_other_live_processes_analyse(
+    ecuador: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A second server process starting while the first analysed used to take the first one's
+    run back: its results deleted, the file analysed twice at once."""
+    here = socket.gethostname()
+    elsewhere = _running(ecuador, tmp_path, "another-host:4242")
+    alive_here = _running(ecuador, tmp_path, f"{here}:{os.getppid()}")
+    monkeypatch.setattr(background, "start", lambda: None)
+    assert background.recover() == 0
+    for run in (elsewhere, alive_here):
+        run.refresh_from_db()
+        assert run.status == Status.RUNNING
+        assert run.entities.count() == 1
+
+
+def test_a_start_up_takes_back_the_runs_of_gone_processes_and_old_runs(
+    ecuador: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    here = socket.gethostname()
+    gone = _running(ecuador, tmp_path, f"{here}:{_gone_pid()}")
+    mine = _running(ecuador, tmp_path, f"{here}:{os.getpid()}")  # an earlier life's number
+    unnamed = _running(ecuador, tmp_path, "")  # claimed before processes were named
+    old = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    started: list[bool] = []
+    monkeypatch.setattr(background, "start", lambda: started.append(True))
+    assert background.recover() == 4
+    for run in (gone, mine, unnamed, old):
+        run.refresh_from_db()
+        assert (run.status, run.worker) == (Status.QUEUED, "")
+        assert not run.entities.exists()
+    assert started == [True]
+
+
+def test_the_page_of_a_run_whose_server_stopped_queues_it_again(
+    client: Any, alice: Any, ecuador: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A server on another host stopped mid-analysis: once the run's time is old, following it
+    puts it back in the queue and analyses it here; a run renewed recently is left alone."""
+    started: list[bool] = []
+    monkeypatch.setattr(background, "start", lambda: started.append(True))
+    client.force_login(alice)
+    fresh = _running(ecuador, tmp_path, "another-host:4242", age=timedelta(seconds=40))
+    client.get(reverse("integrity:progress", args=[fresh.code]))
+    fresh.refresh_from_db()
+    assert (fresh.status, started) == (Status.RUNNING, [])
+    stale = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    page = client.get(reverse("integrity:progress", args=[stale.code]))
+    assert page.status_code == 200
+    stale.refresh_from_db()
+    assert (stale.status, started) == (Status.QUEUED, [True])
+    assert not stale.entities.exists()
+    auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'script')[1]}"}
+    lost = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    Path(lost.pending_file).unlink()
+    body = client.get(f"/api/integrity/runs/{lost.code}", headers=auth).json()
+    assert body["status"] == "failed"
+    lost.refresh_from_db()
+    assert lost.error == {"kind": "interrupted"}
+
+
+def test_a_run_renewed_meanwhile_is_not_taken_back(ecuador: Any, tmp_path: Path) -> None:
+    run = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    assert background.Heartbeat(run.pk).beat()  # its process renews it after we read it
+    assert background._take_back(run) is None
+    run.refresh_from_db()
+    assert run.status == Status.RUNNING and run.entities.count() == 1
+
+
+def test_the_heartbeat_renews_only_a_run_being_analysed(ecuador: Any, tmp_path: Path) -> None:
+    run = _running(ecuador, tmp_path, "h:1", age=timedelta(minutes=10))
+    assert background.Heartbeat(run.pk).beat()
+    run.refresh_from_db()
+    assert timezone.now() - run.updated_at < timedelta(minutes=1)
+    AnalysisRun.objects.filter(pk=run.pk).update(status=Status.DONE)
+    assert not background.Heartbeat(run.pk).beat()
+
+
+def test_an_analysis_beats_while_it_runs_and_stops_beating_after(
+    alice: Any, ecuador: Any, declarations_csv: Path, large: Path, monkeypatch: Any
+) -> None:
+    beats: list[int] = []
+    started = threading.Event()
+
+    def beat(self: Any) -> bool:
+        beats.append(self.pk)
+        started.set()
+        return True
+
+    monkeypatch.setattr(background, "HEARTBEAT", 0.01)
+    monkeypatch.setattr(background.Heartbeat, "beat", beat)
+    original = background.analyse_into
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        assert started.wait(timeout=30)  # the heartbeat beats during the analysis
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(background, "analyse_into", slow)
+    target = large / "declarations.csv"
+    large.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(declarations_csv.read_bytes())
+    run = AnalysisRun.objects.create(
+        organisation=ecuador, source_name="d.csv", status=Status.QUEUED, pending_file=str(target)
+    )
+    assert background.work() == 1
+    run.refresh_from_db()
+    assert run.status == Status.DONE and beats and set(beats) == {run.pk}
+    assert not [t for t in threading.enumerate() if t.name == "arusha-heartbeat"]
 
 
 def test_an_outsider_gets_404_for_the_progress_too(

@@ -339,7 +339,10 @@ def _organisation(administrations: QuerySet[Organisation], code: str) -> str:
     "/runs/{code}", response=AnalysisRunDetailOut, summary="One run: its summary or its problems"
 )
 def get_run(request: HttpRequest, code: UUID) -> AnalysisRun:
-    return access.get_run_for_user(_user(request), code)
+    run = access.get_run_for_user(_user(request), code)
+    if background.revive(run):  # its server stopped: queued again, and analysed here
+        run.refresh_from_db()
+    return run
 
 
 @router.delete(

@@ -5,25 +5,40 @@ A file above `INTEGRITY_INLINE_MAX_MB` is written to the queue directory (`var/i
 and its run saved as *waiting*; one thread of the server then analyses the waiting runs one at a
 time, oldest first, recording each step of the library's progress on the run (the run's page
 shows it and reloads itself when the run is done). The queued file is deleted once its analysis
-ends, whatever the outcome. A server stopped in the middle leaves its run *being analysed*:
-`recover`, called when `arusha serve` starts, deletes any results such a run had begun to store,
-puts it back in the queue (its file is still there) and starts the thread again.
+ends, whatever the outcome.
+
+A server stopped in the middle leaves its run *being analysed*. The run names the process that
+claimed it (host and process number), and while the analysis goes on a second thread renews the
+run's time every `HEARTBEAT` seconds. A run is taken back (its half-stored results deleted, put
+back in the queue if its file is still there, failed if not) when it is *abandoned*: its time
+is older than `STALE_AFTER`, or, when `arusha serve` starts (`recover`), the process that
+claimed it ran on this host and is gone (or had this process's number: in a container every
+start has the same one). A run that another live server process is analysing is left alone:
+until 2026-12-07 every start-up took back every run being analysed, so a second server process
+starting (or restarting) while the first analysed deleted the first one's results and analysed
+the file again alongside it. A run abandoned by a process that stopped within the last minutes,
+on another host, is taken back by `revive` once its time is old, when its page asks how it is
+going.
 
 One analysis at a time: each uses every core and up to `INTEGRITY_MEMORY_LIMIT` of memory. A run
-is claimed with a conditional update, so two server processes never analyse the same run.
+is claimed, and taken back, with a conditional update, so two server processes never analyse
+the same run.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import uuid
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from arusha.analytics import AnalyticsError
@@ -38,6 +53,13 @@ Status = AnalysisRun.Status
 
 _lock = threading.Lock()
 _worker: threading.Thread | None = None
+HEARTBEAT = 30.0  # seconds between renewals of a run's time while it is analysed
+STALE_AFTER = timedelta(minutes=3)  # a run not renewed for this long was abandoned
+
+
+def worker_id() -> str:
+    """This server process, as a run records who analyses it: host and process number."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def queue_dir() -> Path:
@@ -129,7 +151,12 @@ def claim_next() -> AnalysisRun | None:
     waiting = AnalysisRun.objects.filter(status=Status.QUEUED).order_by("created_at", "pk")
     for pk in waiting.values_list("pk", flat=True)[:10]:
         claimed = AnalysisRun.objects.filter(pk=pk, status=Status.QUEUED).update(
-            status=Status.RUNNING, step=0, steps=0, step_label="", updated_at=timezone.now()
+            status=Status.RUNNING,
+            step=0,
+            steps=0,
+            step_label="",
+            worker=worker_id(),
+            updated_at=timezone.now(),
         )
         if claimed:
             return AnalysisRun.objects.select_related("organisation").get(pk=pk)
@@ -148,6 +175,8 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
             step=done, steps=total, step_label=run.step_label, updated_at=timezone.now()
         )
 
+    heartbeat = Heartbeat(run.pk)
+    heartbeat.start()
     try:
         csv_format = CsvFormat(**run.csv_settings)
         run = analyse_into(run, path, csv_format, progress)
@@ -157,10 +186,46 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
         logger.exception("Background analysis of run %s stopped on an unexpected error", run.code)
         _failed(run, {"kind": "unexpected"})
     finally:
+        heartbeat.stop()
         path.unlink(missing_ok=True)
         AnalysisRun.objects.filter(pk=run.pk).update(pending_file="")
         run.pending_file = ""
     return run
+
+
+class Heartbeat:
+    """A thread renewing a run's time every `HEARTBEAT` seconds while it is analysed: steps
+    such as reading a large file last minutes without a word of progress."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="arusha-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def beat(self) -> bool:
+        """Renew the run's time now, if it is still being analysed; whether it was."""
+        try:
+            renewed = AnalysisRun.objects.filter(pk=self.pk, status=Status.RUNNING).update(
+                updated_at=timezone.now()
+            )
+        except DatabaseError:  # the database busy or away: the next beat tries again
+            logger.warning("Could not renew the time of run %s", self.pk, exc_info=True)
+            return False
+        return bool(renewed)
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.wait(HEARTBEAT):
+                self.beat()
+        finally:
+            connection.close()  # this thread's own connection, if it opened one
 
 
 def _failed(run: AnalysisRun, error: dict[str, Any]) -> None:
@@ -198,15 +263,74 @@ def delete(run: AnalysisRun, user: User) -> None:
 
 def recover() -> int:
     """Put back in the queue the runs a stopped server left half analysed, fail those whose file
-    is gone, and start analysing; the number queued again. For `arusha serve` at start-up."""
+    is gone, and start analysing; the number queued again. For `arusha serve` at start-up: runs
+    that another live server process is analysing are left alone (see `abandoned`)."""
     again = 0
     for run in AnalysisRun.objects.filter(status=Status.RUNNING):
-        delete_results(run)  # what a stop in the middle of storing left
-        if run.pending_file and Path(run.pending_file).exists():
-            AnalysisRun.objects.filter(pk=run.pk).update(status=Status.QUEUED, step=0, steps=0)
-            again += 1
-        else:
-            _failed(run, {"kind": "interrupted"})
+        if abandoned(run, at_start=True):
+            again += _take_back(run) == Status.QUEUED
     if AnalysisRun.objects.filter(status=Status.QUEUED).exists():
         start()
     return again
+
+
+def revive(run: AnalysisRun) -> bool:
+    """Take back a run being analysed whose time is old (its server stopped) and start
+    analysing it again; whether it was taken back. Asked by the run's page as it follows it."""
+    if run.status != Status.RUNNING or not abandoned(run, at_start=False):
+        return False
+    if _take_back(run) is None:
+        return False  # another process took it back first
+    start()
+    return True
+
+
+def abandoned(run: AnalysisRun, *, at_start: bool) -> bool:
+    """Whether no live process analyses the run: its time is older than `STALE_AFTER`, or, at
+    this process's start, the process that claimed it ran on this host and is gone. A run
+    claimed by no named process (before processes were named) counts as abandoned at start."""
+    if run.updated_at < timezone.now() - STALE_AFTER:
+        return True
+    if not at_start:
+        return False
+    if not run.worker:
+        return True
+    host, _, pid = run.worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its time can tell
+    # This process analyses nothing yet: a run it seems to hold was left by an earlier process
+    # with the same number (in a container, every start gets the same one).
+    return int(pid) == os.getpid() or not _alive(int(pid))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, under another account
+        return True
+    return True
+
+
+def _take_back(run: AnalysisRun) -> str | None:
+    """Delete what the abandoned run had begun to store; queue it again if its file is still
+    there, else fail it. The new status, or None when the run changed meanwhile (renewed by its
+    process, or taken back by another)."""
+    resumable = bool(run.pending_file) and Path(run.pending_file).exists()
+    status = Status.QUEUED if resumable else Status.FAILED
+    with transaction.atomic():
+        taken = AnalysisRun.objects.filter(
+            pk=run.pk, status=Status.RUNNING, updated_at=run.updated_at
+        ).update(
+            status=status,
+            step=0,
+            steps=0,
+            worker="",
+            error={} if resumable else {"kind": "interrupted"},
+            updated_at=timezone.now(),
+        )
+        if not taken:
+            return None
+        delete_results(run)  # what a stop in the middle of storing left
+    return status

@@ -49,6 +49,10 @@ class AnalysisRun(models.Model):
     steps = models.PositiveSmallIntegerField(default=0)
     step_label = models.CharField(max_length=200, blank=True)  # the library's English
     error = models.JSONField(default=dict, blank=True)  # kind, row, column, value
+    # The server process analysing the run ("host:process number"); its thread renews
+    # updated_at while it does (background.HEARTBEAT), so that another process can tell a run
+    # being analysed from one a stopped server left.
+    worker = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -213,6 +213,8 @@ def run_progress(request: HttpRequest, code: str) -> HttpResponse:
     """The progress panel of a run being analysed, which the run's page asks for every few
     seconds; once the run has ended, an instruction to reload the whole page."""
     run = access.get_run_for_user(_user(request), code)
+    if background.revive(run):  # its server stopped: queued again, and analysed here
+        run.refresh_from_db()
     if not run.is_pending:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
