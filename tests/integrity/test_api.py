@@ -146,6 +146,42 @@ def test_an_entity_not_in_the_run_is_a_404_and_not_audited(
     assert not AuditEntry.objects.filter(action="integrity.entity_viewed").exists()
 
 
+def test_a_run_without_results_answers_409_saying_why_never_an_empty_list(
+    client: Any, run: Any, alice: Any
+) -> None:
+    """A script polling a run being analysed read an empty list of leads as a run that found
+    nothing; a failed run's lists were empty as well."""
+    api = Api(client, alice)
+    paths = _paths(run)[1:]
+    for path in paths:
+        assert api.get(path).status_code == 200, path
+    review = {"entity_kind": "officer", "entity_id": "x", "decision": "explained", "note": "n"}
+    for status, wanted in (
+        (AnalysisRun.Status.QUEUED, wording.NOT_YET),
+        (AnalysisRun.Status.RUNNING, wording.NOT_YET),
+        (AnalysisRun.Status.FAILED_VALIDATION, wording.NO_RESULTS),
+        (AnalysisRun.Status.FAILED, wording.NO_RESULTS),
+    ):
+        AnalysisRun.objects.filter(pk=run.pk).update(status=status)
+        for path in paths:
+            response = api.get(path)
+            assert response.status_code == 409, (status, path)
+            assert response.json()["detail"] == str(wanted)
+        posted = client.post(
+            f"/api/integrity/runs/{run.code}/reviews",
+            review,
+            content_type="application/json",
+            headers=api.auth,
+        )
+        assert posted.status_code == 409
+    with translation.override("es"):
+        spanish = str(wording.NOT_YET)
+    with translation.override("en"):
+        assert spanish != str(wording.NOT_YET)
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING)
+    assert api.get(paths[0], language="es").json()["detail"] == spanish
+
+
 def test_indicators_and_pair_cells_page_and_filter(client: Any, run: Any, alice: Any) -> None:
     api = Api(client, alice)
     flagged = api.get(f"/runs/{run.code}/indicators", flagged="true", limit=500).json()

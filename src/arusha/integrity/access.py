@@ -6,10 +6,9 @@ platform administrators do not see them either. Everything else is a 404.
 
 from __future__ import annotations
 
-from typing import TypeVar
 from uuid import UUID
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from arusha.core.models import Organisation, Role, User
@@ -36,12 +35,3 @@ def get_run_for_user(user: User, code: UUID | str) -> AnalysisRun:
         return visible_runs(user).get(code=code)
     except (AnalysisRun.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-Row = TypeVar("Row", bound=Model)
-
-
-def results(run: AnalysisRun, rows: QuerySet[Row]) -> QuerySet[Row]:
-    """A run's result rows, or none until it is done: a run being analysed may be writing them
-    (see storing.store_result)."""
-    return rows if run.is_done else rows.none()

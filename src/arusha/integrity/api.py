@@ -229,6 +229,17 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _done(run: AnalysisRun) -> AnalysisRun:
+    """The run, if it is done; else 409 saying why it has no results yet, or none at all. A run
+    being analysed may be writing them (see storing.store_result); an empty list would read as
+    a run that found nothing."""
+    if run.is_pending:
+        raise HttpError(409, str(wording.NOT_YET))
+    if not run.is_done:
+        raise HttpError(409, str(wording.NO_RESULTS))
+    return run
+
+
 def _problem_out(problem: dict[str, Any]) -> dict[str, object]:
     kind = str(problem.get("kind") or "")
     return {
@@ -364,7 +375,7 @@ def delete_run(request: HttpRequest, code: UUID) -> Status[None]:
 
 @router.get(
     "/runs/{code}/entities",
-    response=list[EntityScoreOut],
+    response={200: list[EntityScoreOut], 409: ErrorOut},
     summary="Ranked leads of a run",
     description="Officers, declarants, pairs or offices in the order of their score, as on the "
     "run's page. A lead is a reason to look at the declarations, never a finding. `unreviewed`: "
@@ -379,8 +390,8 @@ def list_entities(
     flagged: bool = False,
     unreviewed: bool = False,
 ) -> QuerySet[EntityScore]:
-    run = access.get_run_for_user(_user(request), code)
-    entities = access.results(run, run.entities.filter(entity_kind=_kind(kind) or "officer"))
+    run = _done(access.get_run_for_user(_user(request), code))
+    entities = run.entities.filter(entity_kind=_kind(kind) or "officer")
     if office:
         entities = entities.filter(office_id=office)
     if flagged:
@@ -392,7 +403,7 @@ def list_entities(
 
 @router.get(
     "/runs/{code}/entity",
-    response=EntityScoreDetailOut,
+    response={200: EntityScoreDetailOut, 409: ErrorOut},
     summary="One entity's score and indicators (audited)",
     description="`id` is the entity's identifier as the run lists it (a pair: officer|declarant); "
     "`office` picks an officer's or a pair's office when it has more than one.",
@@ -401,7 +412,7 @@ def get_entity(
     request: HttpRequest, code: UUID, kind: str, id: str, office: str = ""
 ) -> EntityScore:
     user = _user(request)
-    run = access.get_run_for_user(user, code)
+    run = _done(access.get_run_for_user(user, code))
     score = drilldown.entity_of(run, _kind(kind), id, office)
     score.indicators = list(drilldown.indicators_of(run, score))  # type: ignore[attr-defined]
     history = list(reviews.history(run, score))
@@ -414,7 +425,7 @@ def get_entity(
 
 @router.post(
     "/runs/{code}/reviews",
-    response={201: LeadReviewOut},
+    response={201: LeadReviewOut, 409: ErrorOut},
     summary="Record a review of a lead (audited)",
     description="What the unit concluded on one lead of the run and why. Reviews are added, "
     "never changed; the lead's page and `entity` list them all. The audit trail records the "
@@ -422,7 +433,7 @@ def get_entity(
 )
 def create_review(request: HttpRequest, code: UUID, payload: LeadReviewIn) -> Status[LeadReview]:
     user = _user(request)
-    run = access.get_run_for_user(user, code)
+    run = _done(access.get_run_for_user(user, code))
     score = drilldown.entity_of(
         run, _kind(payload.entity_kind) or "officer", payload.entity_id, payload.office_id
     )
@@ -459,7 +470,7 @@ def list_reviews(
 
 @router.get(
     "/runs/{code}/indicators",
-    response=list[IndicatorValueOut],
+    response={200: list[IndicatorValueOut], 409: ErrorOut},
     summary="Indicator values of a run",
     description="Every value the run computed, as in the page's CSV export, most significant "
     "first; filter by entity kind, entity, indicator name or flagged. Audited, as the export is.",
@@ -473,8 +484,8 @@ def list_indicators(
     indicator: str = "",
     flagged: bool = False,
 ) -> QuerySet[IndicatorValue]:
-    run = access.get_run_for_user(_user(request), code)
-    values = access.results(run, run.indicators.all())
+    run = _done(access.get_run_for_user(_user(request), code))
+    values = run.indicators.all()
     if _kind(kind):
         values = values.filter(entity_kind=kind)
     if entity:
@@ -496,7 +507,7 @@ def list_indicators(
 
 @router.get(
     "/runs/{code}/pair-cells",
-    response=list[PairCellOut],
+    response={200: list[PairCellOut], 409: ErrorOut},
     summary="Officer-declarant counts tested for pair excess",
     description="One row per pair, office and quarter, with its margins and the expected count; "
     "filter by officer, declarant, office or flagged.",
@@ -510,8 +521,8 @@ def list_pair_cells(
     office: str = "",
     flagged: bool = False,
 ) -> QuerySet[PairCell]:
-    run = access.get_run_for_user(_user(request), code)
-    cells = access.results(run, run.pair_cells.all())
+    run = _done(access.get_run_for_user(_user(request), code))
+    cells = run.pair_cells.all()
     for name, value in (
         ("officer_id", officer),
         ("declarant_id", declarant),

@@ -182,6 +182,11 @@ UNEXPECTED = _(
     "details in the server log."
 )
 STILL_RUNNING = _("The file is being analysed: it can be deleted once the analysis ends.")
+NOT_YET = _("The file is still being analysed: its results can be read once the run is done.")
+NO_RESULTS = _(
+    "This run has no results: its file failed validation or could not be read (see the run's "
+    "status and problems)."
+)
 INTERRUPTED = _(
     "The server stopped during the analysis and the file was no longer there: upload it again."
 )
