@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
-from arusha.integrity import background, wording
+from arusha.integrity import background, storing, wording
 from arusha.integrity.models import AnalysisRun, EntityScore
 from tests.integrity.test_upload import MALFORMED
 
@@ -282,7 +282,7 @@ def test_the_page_of_a_run_whose_server_stopped_queues_it_again(
 
 def test_a_run_renewed_meanwhile_is_not_taken_back(ecuador: Any, tmp_path: Path) -> None:
     run = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
-    assert background.Heartbeat(run.pk).beat()  # its process renews it after we read it
+    assert background.Heartbeat(run.pk, run.worker).beat()  # its process renews it after we read it
     assert background._take_back(run) is None
     run.refresh_from_db()
     assert run.status == Status.RUNNING and run.entities.count() == 1
@@ -290,11 +290,11 @@ def test_a_run_renewed_meanwhile_is_not_taken_back(ecuador: Any, tmp_path: Path)
 
 def test_the_heartbeat_renews_only_a_run_being_analysed(ecuador: Any, tmp_path: Path) -> None:
     run = _running(ecuador, tmp_path, "h:1", age=timedelta(minutes=10))
-    assert background.Heartbeat(run.pk).beat()
+    assert background.Heartbeat(run.pk, run.worker).beat()
     run.refresh_from_db()
     assert timezone.now() - run.updated_at < timedelta(minutes=1)
     AnalysisRun.objects.filter(pk=run.pk).update(status=Status.DONE)
-    assert not background.Heartbeat(run.pk).beat()
+    assert not background.Heartbeat(run.pk, run.worker).beat()
 
 
 def test_an_analysis_beats_while_it_runs_and_stops_beating_after(
@@ -452,3 +452,83 @@ def test_a_waiting_run_is_deleted_with_its_file_but_a_running_one_is_not(
     assert client.delete(f"/api/integrity/runs/{running.code}", headers=auth).status_code == 204
     assert list(large.iterdir()) == []
     assert AuditEntry.objects.filter(action="integrity.run_deleted").count() == 2
+
+
+def _claimed(ecuador: Any, declarations_csv: Path, large: Path) -> Any:
+    """A large file waiting, claimed by this process."""
+    large.mkdir(parents=True, exist_ok=True)
+    target = large / "declarations.csv"
+    target.write_bytes(declarations_csv.read_bytes())
+    AnalysisRun.objects.create(
+        organisation=ecuador, source_name="d.csv", status=Status.QUEUED, pending_file=str(target)
+    )
+    claimed = background.claim_next()
+    assert claimed is not None
+    return claimed
+
+
+def _take_back(pk: int) -> Any:
+    """What another process does with a run it believes abandoned."""
+    AnalysisRun.objects.filter(pk=pk).update(updated_at=timezone.now() - background.STALE_AFTER * 2)
+    return background._take_back(AnalysisRun.objects.get(pk=pk))
+
+
+def test_a_process_whose_run_is_taken_back_while_saving_stops_writing_and_keeps_off(
+    ecuador: Any, declarations_csv: Path, large: Path, monkeypatch: Any
+) -> None:
+    """This process seemed stopped (its heartbeat could not reach the database), and another
+    took its run back half-way through the saving: it writes nothing more, neither marks the
+    run done nor failed, and leaves the file to the other."""
+    monkeypatch.setattr(storing, "STORE_CHUNK", 25)
+    run = _claimed(ecuador, declarations_csv, large)
+    chunks = storing._chunks
+    seen: list[int] = []
+
+    def taken_back_half_way(rows: Any, size: int) -> Any:
+        for chunk in chunks(rows, size):
+            seen.append(EntityScore.objects.filter(run=run).count())
+            if len(seen) == 3:
+                assert _take_back(run.pk) == Status.QUEUED
+            yield chunk
+
+    monkeypatch.setattr(storing, "_chunks", taken_back_half_way)
+    background.analyse(run)
+    assert seen == [0, 25, 50]  # two chunks written, then the third refused
+    after = AnalysisRun.objects.get(pk=run.pk)
+    assert (after.status, after.worker, after.error) == (Status.QUEUED, "", {})
+    assert not EntityScore.objects.filter(run=run).exists()
+    assert after.pending_file == run.pending_file and Path(run.pending_file).is_file()
+    assert background.work() == 1  # the file is still there for whoever analyses it again
+    after.refresh_from_db()
+    assert after.status == Status.DONE
+    assert after.entities.count() == EntityScore.objects.filter(run=run).count() > 50
+
+
+def test_a_process_whose_run_is_taken_back_while_analysing_stops_at_the_next_step(
+    ecuador: Any, declarations_csv: Path, large: Path, monkeypatch: Any
+) -> None:
+    run = _claimed(ecuador, declarations_csv, large)
+    AnalysisRun.objects.filter(pk=run.pk).update(worker="another-host:4242")  # claimed again
+    background.analyse(run)
+    after = AnalysisRun.objects.get(pk=run.pk)
+    assert (after.status, after.worker, after.step) == (Status.RUNNING, "another-host:4242", 0)
+    assert after.pending_file == run.pending_file and Path(run.pending_file).is_file()
+    assert not after.entities.exists()
+
+
+def test_a_process_failing_on_a_run_taken_back_leaves_it_to_the_other(
+    ecuador: Any, declarations_csv: Path, large: Path, monkeypatch: Any
+) -> None:
+    from arusha.analytics import SourceError
+
+    run = _claimed(ecuador, declarations_csv, large)
+
+    def fails_after_taken_back(*args: Any, **kwargs: Any) -> Any:
+        AnalysisRun.objects.filter(pk=run.pk).update(worker="another-host:4242")
+        raise SourceError("unreadable", "The file cannot be read as CSV.")
+
+    monkeypatch.setattr(background, "analyse_into", fails_after_taken_back)
+    background.analyse(run)
+    after = AnalysisRun.objects.get(pk=run.pk)
+    assert (after.status, after.error) == (Status.RUNNING, {})
+    assert after.pending_file == run.pending_file and Path(run.pending_file).is_file()

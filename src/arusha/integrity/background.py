@@ -18,7 +18,10 @@ until 2026-12-07 every start-up took back every run being analysed, so a second 
 starting (or restarting) while the first analysed deleted the first one's results and analysed
 the file again alongside it. A run abandoned by a process that stopped within the last minutes,
 on another host, is taken back by `revive` once its time is old, when its page asks how it is
-going.
+going. A process whose run was taken back while it still worked (its heartbeat could not reach
+the database) finds out at its next step or chunk of results: every chunk is written, and the
+run marked done or failed, only after checking in the same transaction that the run is still
+its own; it then stops, writing nothing more and leaving the file to the other.
 
 One analysis at a time: each uses every core and up to `INTEGRITY_MEMORY_LIMIT` of memory. A run
 is claimed, and taken back, with a conditional update, so two server processes never analyse
@@ -46,7 +49,7 @@ from arusha.analytics.csvformat import CsvFormat
 from arusha.core import audit
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun
-from arusha.integrity.storing import analyse_into, delete_results, save_upload
+from arusha.integrity.storing import TakenBack, analyse_into, delete_results, save_upload
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -171,15 +174,19 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
     def progress(label: str, done: int, total: int) -> None:
         # On the row for the pages to read now, and on the object that is saved at the end.
         run.step, run.steps, run.step_label = done, total, label[:200]
-        AnalysisRun.objects.filter(pk=run.pk).update(
+        mine = AnalysisRun.objects.filter(pk=run.pk, status=Status.RUNNING, worker=run.worker)
+        if not mine.update(
             step=done, steps=total, step_label=run.step_label, updated_at=timezone.now()
-        )
+        ):
+            raise TakenBack
 
-    heartbeat = Heartbeat(run.pk)
+    heartbeat = Heartbeat(run.pk, run.worker)
     heartbeat.start()
     try:
         csv_format = CsvFormat(**run.csv_settings)
         run = analyse_into(run, path, csv_format, progress)
+    except TakenBack:
+        logger.warning("Run %s was taken back by another server process", run.code)
     except AnalyticsError as exc:
         _failed(run, {k: getattr(exc, k, None) for k in ("kind", "row", "column", "value")})
     except Exception:  # a fault no check caught: the engine's text goes to the log only
@@ -187,9 +194,11 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
         _failed(run, {"kind": "unexpected"})
     finally:
         heartbeat.stop()
-        path.unlink(missing_ok=True)
-        AnalysisRun.objects.filter(pk=run.pk).update(pending_file="")
-        run.pending_file = ""
+        # Taken back by another process (this one seemed stopped), the file is that one's now.
+        if AnalysisRun.objects.filter(pk=run.pk, worker=run.worker).exists():
+            path.unlink(missing_ok=True)
+            AnalysisRun.objects.filter(pk=run.pk).update(pending_file="")
+            run.pending_file = ""
     return run
 
 
@@ -197,8 +206,8 @@ class Heartbeat:
     """A thread renewing a run's time every `HEARTBEAT` seconds while it is analysed: steps
     such as reading a large file last minutes without a word of progress."""
 
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
+    def __init__(self, pk: int, worker: str) -> None:
+        self.pk, self.worker = pk, worker
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="arusha-heartbeat", daemon=True)
 
@@ -210,11 +219,11 @@ class Heartbeat:
         self._thread.join()
 
     def beat(self) -> bool:
-        """Renew the run's time now, if it is still being analysed; whether it was."""
+        """Renew the run's time now, if this process still analyses it; whether it does."""
         try:
-            renewed = AnalysisRun.objects.filter(pk=self.pk, status=Status.RUNNING).update(
-                updated_at=timezone.now()
-            )
+            renewed = AnalysisRun.objects.filter(
+                pk=self.pk, status=Status.RUNNING, worker=self.worker
+            ).update(updated_at=timezone.now())
         except DatabaseError:  # the database busy or away: the next beat tries again
             logger.warning("Could not renew the time of run %s", self.pk, exc_info=True)
             return False
@@ -229,9 +238,12 @@ class Heartbeat:
 
 
 def _failed(run: AnalysisRun, error: dict[str, Any]) -> None:
+    """Mark the run failed, unless another process took it back meanwhile."""
     run.status = Status.FAILED
     run.error = {k: v for k, v in error.items() if v is not None}
-    run.save(update_fields=["status", "error", "updated_at"])
+    AnalysisRun.objects.filter(pk=run.pk, worker=run.worker).exclude(
+        status__in=(Status.QUEUED, Status.DONE)
+    ).update(status=run.status, error=run.error, updated_at=timezone.now())
 
 
 class StillRunning(Exception):
