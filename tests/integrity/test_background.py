@@ -532,3 +532,27 @@ def test_a_process_failing_on_a_run_taken_back_leaves_it_to_the_other(
     after = AnalysisRun.objects.get(pk=run.pk)
     assert (after.status, after.error) == (Status.RUNNING, {})
     assert after.pending_file == run.pending_file and Path(run.pending_file).is_file()
+
+
+def test_the_run_list_takes_back_the_old_runs_of_a_stopped_server(
+    client: Any, alice: Any, charlie: Any, ecuador: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A run abandoned on another host goes on when the list of runs is opened (by the page or
+    the API), not only when someone opens its own page; an outsider's list touches nothing."""
+    started: list[bool] = []
+    monkeypatch.setattr(background, "start", lambda: started.append(True))
+    old = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    fresh = _running(ecuador, tmp_path, "another-host:4242", age=timedelta(seconds=40))
+    client.force_login(charlie)
+    assert client.get(reverse("integrity:list")).status_code == 200
+    old.refresh_from_db()
+    assert old.status == Status.RUNNING and started == []
+    client.force_login(alice)
+    assert client.get(reverse("integrity:list")).status_code == 200
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, fresh.status, started) == (Status.QUEUED, Status.RUNNING, [True])
+    again = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'script')[1]}"}
+    listed = client.get("/api/integrity/runs", headers=auth).json()["items"]
+    assert {r["code"]: r["status"] for r in listed}[str(again.code)] == "queued"

@@ -264,6 +264,7 @@ def _kind(kind: str) -> str:
 @paginate
 def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
     runs = access.visible_runs(_user(request))
+    background.revive_stale(runs)  # a stopped server's runs go on here
     return runs.filter(status=status) if status else runs
 
 

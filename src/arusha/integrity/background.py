@@ -17,11 +17,12 @@ start has the same one). A run that another live server process is analysing is 
 until 2026-12-07 every start-up took back every run being analysed, so a second server process
 starting (or restarting) while the first analysed deleted the first one's results and analysed
 the file again alongside it. A run abandoned by a process that stopped within the last minutes,
-on another host, is taken back by `revive` once its time is old, when its page asks how it is
-going. A process whose run was taken back while it still worked (its heartbeat could not reach
-the database) finds out at its next step or chunk of results: every chunk is written, and the
-run marked done or failed, only after checking in the same transaction that the run is still
-its own; it then stops, writing nothing more and leaving the file to the other.
+on another host, is taken back by `revive` once its time is old, when its page, the run list or
+the API asks how it is going. A process whose run was taken back while it still worked (its
+heartbeat could not reach the database) finds out at its next step or chunk of results: every
+chunk is written, and the run marked done or failed, only after checking in the same
+transaction that the run is still its own; it then stops, writing nothing more and leaving the
+file to the other.
 
 One analysis at a time: each uses every core and up to `INTEGRITY_MEMORY_LIMIT` of memory. A run
 is claimed, and taken back, with a conditional update, so two server processes never analyse
@@ -42,6 +43,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from arusha.analytics import AnalyticsError
@@ -295,6 +297,14 @@ def revive(run: AnalysisRun) -> bool:
         return False  # another process took it back first
     start()
     return True
+
+
+def revive_stale(runs: QuerySet[AnalysisRun]) -> int:
+    """Take back those of `runs` being analysed whose time is old, and start analysing them
+    again; the number taken back. Asked by the run list, so that a run abandoned on another
+    host does not wait for someone to open its own page."""
+    cutoff = timezone.now() - STALE_AFTER
+    return sum(revive(run) for run in runs.filter(status=Status.RUNNING, updated_at__lt=cutoff))
 
 
 def abandoned(run: AnalysisRun, *, at_start: bool) -> bool:

@@ -54,6 +54,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     administrations = access.officer_administrations(user)
     if not administrations.exists():
         raise Http404
+    background.revive_stale(access.visible_runs(user))  # a stopped server's runs go on here
     context = {"runs": access.visible_runs(user), "notice": NOTICE}
     return render(request, "integrity/run_list.html", context)
 
