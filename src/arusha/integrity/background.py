@@ -51,7 +51,13 @@ from arusha.analytics.csvformat import CsvFormat
 from arusha.core import audit
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun
-from arusha.integrity.storing import TakenBack, analyse_into, delete_results, save_upload
+from arusha.integrity.storing import (
+    TakenBack,
+    analyse_into,
+    delete_results,
+    held,
+    save_upload,
+)
 
 logger = logging.getLogger(__name__)
 Status = AnalysisRun.Status
@@ -176,8 +182,7 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
     def progress(label: str, done: int, total: int) -> None:
         # On the row for the pages to read now, and on the object that is saved at the end.
         run.step, run.steps, run.step_label = done, total, label[:200]
-        mine = AnalysisRun.objects.filter(pk=run.pk, status=Status.RUNNING, worker=run.worker)
-        if not mine.update(
+        if not held(run.pk, run.worker).update(
             step=done, steps=total, step_label=run.step_label, updated_at=timezone.now()
         ):
             raise TakenBack
@@ -197,9 +202,8 @@ def analyse(run: AnalysisRun) -> AnalysisRun:
     finally:
         heartbeat.stop()
         # Taken back by another process (this one seemed stopped), the file is that one's now.
-        if AnalysisRun.objects.filter(pk=run.pk, worker=run.worker).exists():
+        if AnalysisRun.objects.filter(pk=run.pk, worker=run.worker).update(pending_file=""):
             path.unlink(missing_ok=True)
-            AnalysisRun.objects.filter(pk=run.pk).update(pending_file="")
             run.pending_file = ""
     return run
 
@@ -223,9 +227,7 @@ class Heartbeat:
     def beat(self) -> bool:
         """Renew the run's time now, if this process still analyses it; whether it does."""
         try:
-            renewed = AnalysisRun.objects.filter(
-                pk=self.pk, status=Status.RUNNING, worker=self.worker
-            ).update(updated_at=timezone.now())
+            renewed = held(self.pk, self.worker).update(updated_at=timezone.now())
         except DatabaseError:  # the database busy or away: the next beat tries again
             logger.warning("Could not renew the time of run %s", self.pk, exc_info=True)
             return False
@@ -243,9 +245,7 @@ def _failed(run: AnalysisRun, error: dict[str, Any]) -> None:
     """Mark the run failed, unless another process took it back meanwhile."""
     run.status = Status.FAILED
     run.error = {k: v for k, v in error.items() if v is not None}
-    AnalysisRun.objects.filter(pk=run.pk, worker=run.worker).exclude(
-        status__in=(Status.QUEUED, Status.DONE)
-    ).update(status=run.status, error=run.error, updated_at=timezone.now())
+    held(run.pk, run.worker).update(status=run.status, error=run.error, updated_at=timezone.now())
 
 
 class StillRunning(Exception):

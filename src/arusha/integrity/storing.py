@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import JSONField, Model
+from django.db.models import JSONField, Model, QuerySet
 
 from arusha.analytics import Engine, IntegrityResult, ValidationFailed, run_integrity
 from arusha.analytics.csvformat import CsvFormat
@@ -163,16 +163,18 @@ class TakenBack(Exception):
     this one must stop without writing anything more to it."""
 
 
+def held(pk: int, worker: str) -> QuerySet[AnalysisRun]:
+    """The run, while the process named `worker` still analyses it; else nothing."""
+    return AnalysisRun.objects.filter(pk=pk, status=AnalysisRun.Status.RUNNING, worker=worker)
+
+
 def _ours(run: AnalysisRun) -> bool:
     """Whether the run is still being analysed by the process named on it; always, for a run
     no process claimed (analysed while its upload waits). Locks its row until the end of the
     transaction, so that a taking back waits for the write that checked."""
     if not run.worker:
         return True
-    mine = AnalysisRun.objects.select_for_update().filter(
-        pk=run.pk, status=AnalysisRun.Status.RUNNING, worker=run.worker
-    )
-    return mine.exists()
+    return held(run.pk, run.worker).select_for_update().exists()
 
 
 def still_ours(run: AnalysisRun) -> None:
