@@ -54,8 +54,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     administrations = access.officer_administrations(user)
     if not administrations.exists():
         raise Http404
-    background.revive_stale(access.visible_runs(user))  # a stopped server's runs go on here
-    context = {"runs": access.visible_runs(user), "notice": NOTICE}
+    runs = access.visible_runs(user)
+    background.revive_stale(runs)  # a stopped server's runs go on here
+    context = {"runs": runs, "notice": NOTICE}
     return render(request, "integrity/run_list.html", context)
 
 
