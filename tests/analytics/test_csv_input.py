@@ -271,6 +271,20 @@ def test_blanks_around_values_are_trimmed_wherever_they_are_in_the_row(tmp_path:
     assert [r["customs_value"] for r in table] == [1200.5, 12.5, 300.0, 300.0, 300.0]
 
 
+def test_a_column_named_like_the_readers_own_does_not_stop_trimming(tmp_path: Path) -> None:
+    """The reader adds a `_padded` column to the CSV view (rows with a blank at a value's edge);
+    a file with a column of that name keeps its data read and its values trimmed."""
+    lines = [
+        "D1,1,2024-01-03,OF01 ,DCL1,IMP1,850440.0,1200.50,x",
+        "D2,1,2024-01-04,OF01,DCL1,IMP1,85.04.40,12.5,",
+    ]
+    path = tmp_path / "ours.csv"
+    path.write_text(HEADER + ",_padded\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    table = read_canonical(path).to_pylist()
+    assert [r["office_id"] for r in table] == ["OF01", "OF01"]
+    assert [r["hs_code"] for r in table] == ["850440", "850440"]  # a float's ".0"; dots dropped
+
+
 def test_row_numbers_are_the_files_own_on_a_file_read_in_parallel(tmp_path: Path) -> None:
     """DuckDB splits a large CSV between threads, and the typed copy may come out in another
     order; each row's number must be taken while the file is read, not from the copy's order (it

@@ -8,7 +8,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from arusha.analytics import ValidationFailed, run_integrity, validate
+from arusha.analytics import (
+    Engine,
+    ValidationFailed,
+    integrity,
+    read_canonical,
+    run_integrity,
+    validate,
+)
 from arusha.analytics.cli import main
 from tests.analytics.tables import declarations
 
@@ -256,6 +263,42 @@ def test_numbers_too_large_or_not_finite_are_problems_not_crashes(tmp_path: Path
     assert said in text
     with pytest.raises(ValidationFailed):
         run_integrity(path)
+
+
+@pytest.mark.parametrize("typed", [True, False], ids=["typed by the reader", "read as text"])
+def test_columns_no_indicator_reads_are_validated_though_not_kept(
+    tmp_path: Path, typed: bool
+) -> None:
+    """The importer and the duties are left out of the table a CSV file is read into for the
+    analysis; their problems are still found, on their own rows, and read_canonical has them."""
+    header = HEADER + ",duty_rate,duty_paid"
+    rows = [GOOD + ",5,10", GOOD.replace("D1", "D2") + ",5,-3"]
+    rows.append(GOOD.replace("D1", "D3").replace("IM1", " ") + ",inf,10")
+    if not typed:  # a value the reader cannot type: the whole file is read again as text
+        rows.append(GOOD.replace("D1", "D4") + ",five,10")
+    path = write_csv(tmp_path / "duties.csv", rows, header)
+    found = {(p.column, p.detail): p.rows for p in validate(path).problems}
+    expected = {
+        ("duty_paid", "negative"): (2,),
+        ("duty_rate", "not_finite"): (3,),
+        ("importer_id", "empty"): (3,),
+    }
+    if not typed:
+        expected[("duty_rate", "not_number")] = (4,)
+    assert found == expected
+    clean = write_csv(
+        tmp_path / "clean.csv", [GOOD + ",5,10", GOOD.replace("D1", "D2") + ",,"], header
+    )
+    table = read_canonical(clean).to_pylist()
+    assert [(r["importer_id"], r["duty_rate"], r["duty_paid"]) for r in table] == [
+        ("IM1", 5.0, 10.0),
+        ("IM1", None, None),
+    ]
+    summary = run_integrity(clean).summary
+    assert {"importer_id", "duty_rate", "duty_paid"} <= set(summary["columns_present"])
+    with Engine() as engine:  # what the analysis reads: no copy of the three columns
+        stored = integrity._staged(engine, clean, None, None).wide.columns
+        assert not {"importer_id", "duty_rate", "duty_paid"} & set(stored)
 
 
 def test_parquet_numbers_out_of_range_or_not_finite_are_problems(tmp_path: Path) -> None:

@@ -42,6 +42,9 @@ from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, hidden_gzip, t
 from arusha.analytics.errors import SourceError
 
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
+# True on the CSV rows where some text value may start or end with a blank (see `open_csv`).
+PADDED = "_padded"
+BLANKS = (" ", "\t", "\n", "\r", "\f")  # what \s matches in the engines' regular expressions
 CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".txt.gz", ".tsv.gz")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 REPLACEMENT = "\ufffd"  # what Spark reads in place of bytes that are not UTF-8
@@ -333,11 +336,15 @@ class Engine:
         types: dict[str, str] | None = None,
         *,
         numbered: bool = False,
+        padded: list[str] | None = None,
     ) -> ir.Table:
         """A DuckDB view of the CSV file, columns typed as `types` says (others as text), to be
         read once by `store_rows`. `numbered`: each row gets its number in the file as it is
         scanned (exact, and slower: the scan keeps the file's order); otherwise `store_rows`
-        numbers the rows by their position in the copy.
+        numbers the rows by their position in the copy. `padded`: text columns whose values are
+        trimmed; the view gets a `_padded` column, true on the rows where one of them may start
+        or end with a blank, so that only those rows are tested value by value (see
+        `_padded_test`).
 
         The header was read by `csvformat.detect`, so DuckDB's own sniffing is off. Rows that do
         not fit the header (too many or too few fields, a quote left open, bytes that are not
@@ -353,12 +360,17 @@ class Engine:
         options += ", compression = 'gzip'" if hidden_gzip(path) else ""
         rejects, scans = self._prefix + "rejects", self._prefix + "rejects_scan"
         view = self._prefix + "csv"
-        number = f', row_number() OVER () AS "{ROW}"' if numbered else ""
-        exclude = f' EXCLUDE ("{ROW}")' if ROW in dialect.header else ""  # the name is ours
+        added = {ROW: "row_number() OVER ()"} if numbered else {}
+        if padded:
+            added[PADDED] = _padded_test(padded)
+        extra = "".join(f', {sql} AS "{name}"' for name, sql in added.items())
+        # A column of the file with one of our names gives way to ours (ROW: always).
+        ours = ", ".join(f'"{n}"' for n in dialect.header if n == ROW or n in added)
+        exclude = f" EXCLUDE ({ours})" if ours else ""
         for table in (scans, rejects):  # a new read (another encoding) starts afresh
             self.backend.raw_sql(f'DROP TABLE IF EXISTS "{table}"')
         self.backend.raw_sql(
-            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT *{exclude}{number} '  # noqa: S608 (our own quoted names and options)
+            f'CREATE OR REPLACE TEMP VIEW "{view}" AS SELECT *{exclude}{extra} '  # noqa: S608 (our own quoted names and options)
             f"FROM read_csv('{_sql_text(str(path))}', columns = {{{columns}}}, header = false, "
             f"skip = 1, auto_detect = false, delim = '{_sql_text(dialect.delimiter)}', "
             "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
@@ -505,6 +517,21 @@ def _parquet_schema(target: str) -> pa.Schema | None:
         return pq.read_schema(files[0]) if files else None
     except (OSError, pa.ArrowException):
         return None
+
+
+def _padded_test(columns: list[str]) -> str:
+    """SQL that is true on the rows where a value of `columns` starts or ends with a blank.
+
+    Most rows have no blank at all: a plain search for each blank in the values run together
+    keeps the regular expression to the rows that have one. DuckDB's `concat` joins the values
+    in one allocation, about a third cheaper than joining them with a separator (the 5 million
+    rows of the benchmark: 0.65 s against 1.0 s), which only the regular expression needs."""
+    values = ", ".join(f'"{_quoted(c)}"' for c in columns)
+    together = f"concat({values})"  # NULLs are left out
+    blank = " OR ".join(f"contains({together}, chr({ord(c)}))" for c in BLANKS)
+    apart = f"concat_ws(chr(31), {values})"
+    edge = r"'(^|\x1f)\s|\s(\x1f|$)'"
+    return f"CASE WHEN {blank} THEN regexp_matches({apart}, {edge}) ELSE false END"
 
 
 def _quoted(name: str) -> str:

@@ -32,7 +32,7 @@ from arusha.analytics.indicators.concentration import concentration
 from arusha.analytics.indicators.conduct import conduct
 from arusha.analytics.indicators.pairs import collusion_signature, pair_cells, pair_excess
 from arusha.analytics.indicators.unit_value import undervaluation, value_cells
-from arusha.analytics.load import Staged, stage, without_empty_rows
+from arusha.analytics.load import Staged, padded_columns, stage, without_empty_rows
 from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, load_mapping
 from arusha.analytics.prepare import Prepared, period_label, prepare, total
 from arusha.analytics.scoring import score_entities
@@ -89,14 +89,16 @@ def _validated(
     csv_format: CsvFormat | None,
     *,
     exact: bool = False,
+    every: bool = False,
 ) -> tuple[Staged, ValidationReport]:
     """The staged source and its validation report. A CSV file first read the fast way, whose row
     numbers need not be the file's, is read again exactly when there are problems to report
-    (`exact`: read it exactly from the start)."""
-    staged = _staged(engine, source, mapping, csv_format, exact=exact)
+    (`exact`: read it exactly from the start). `every`: a CSV file keeps every canonical column,
+    not only those the indicators read."""
+    staged = _staged(engine, source, mapping, csv_format, exact=exact, every=every)
     report = validate_staged(engine, staged)
     if not report.ok and not staged.exact_rows:
-        staged = _staged(engine, source, mapping, csv_format, exact=True)
+        staged = _staged(engine, source, mapping, csv_format, exact=True, every=every)
         report = validate_staged(engine, staged)
     return staged, report
 
@@ -108,6 +110,7 @@ def _staged(
     csv_format: CsvFormat | None,
     *,
     exact: bool = False,
+    every: bool = False,
 ) -> Staged:
     ref = _mapping(mapping)
     names = [ref.source_for(c.name) for c in schema.COLUMNS if c.name not in ref.constants]
@@ -136,7 +139,8 @@ def _staged(
             dialect = retry
         staged.read_as = _read_as(dialect)
         return staged
-    return _read_once(engine, path, dialect, ref, exact)
+    stored = frozenset(schema.NAMES) - (frozenset() if every else schema.UNREAD_BY_INDICATORS)
+    return _read_once(engine, path, dialect, ref, exact, stored)
 
 
 def _read_as(dialect: Dialect) -> dict[str, str]:
@@ -150,7 +154,14 @@ def _read_as(dialect: Dialect) -> dict[str, str]:
     }
 
 
-def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool) -> Staged:
+def _read_once(
+    engine: Engine,
+    path: Path,
+    dialect: Dialect,
+    ref: Mapping,
+    exact: bool,
+    stored: frozenset[str],
+) -> Staged:
     """Read the CSV file once into a typed temporary table that validation and every pass then
     read.
 
@@ -165,7 +176,7 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact
     where every line ends in LF (see csvformat.single_newlines); one with a carriage return in
     the middle of a line is refused, naming the row."""
     try:
-        return _read_as_it_is(engine, path, dialect, ref, exact)
+        return _read_as_it_is(engine, path, dialect, ref, exact, stored)
     except SourceError as exc:
         if exc.kind != "unreadable":
             raise
@@ -180,20 +191,20 @@ def _read_once(engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact
         copy = engine.scratch_file(".csv")
         if not single_newlines(path, dialect.encoding, copy):
             raise
-    staged = _read_as_it_is(engine, copy, replace(dialect, encoding="utf-8"), ref, exact)
+    staged = _read_as_it_is(engine, copy, replace(dialect, encoding="utf-8"), ref, exact, stored)
     if staged.read_as:
         staged.read_as["encoding"] = dialect.encoding  # the file's, not the copy's
     return staged
 
 
 def _read_as_it_is(
-    engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool
+    engine: Engine, path: Path, dialect: Dialect, ref: Mapping, exact: bool, stored: frozenset[str]
 ) -> Staged:
-    staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref), exact)
+    staged = _read_table(engine, path, dialect, ref, _native_types(dialect, ref), exact, stored)
     if staged.missing or not staged.rejected:
         return staged
     while True:
-        staged = _read_table(engine, path, dialect, ref, {}, True)
+        staged = _read_table(engine, path, dialect, ref, {}, True, stored)
         retry = _retry_encoding(dialect, staged)
         if retry is None:
             return staged
@@ -217,9 +228,11 @@ def _read_table(
     ref: Mapping,
     types: dict[str, str],
     exact: bool,
+    stored: frozenset[str],
 ) -> Staged:
-    raw = without_empty_rows(engine.open_csv(path, dialect, types, numbered=exact))
-    staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, once=True)
+    padded = padded_columns([h for h in dialect.header if h not in types], ref)
+    raw = without_empty_rows(engine.open_csv(path, dialect, types, numbered=exact, padded=padded))
+    staged = stage(raw, ref, text_source=True, decimal=dialect.decimal, once=True, stored=stored)
     if staged.missing:
         return staged
     staged.wide = engine.store_rows("wide", staged.wide)
@@ -296,7 +309,7 @@ def read_canonical(
     """Validate `source` and return it in the canonical schema, rows in the file's order
     (raises ValidationFailed)."""
     with _engine(engine) as active:
-        staged, report = _validated(active, source, mapping, csv_format, exact=True)
+        staged, report = _validated(active, source, mapping, csv_format, exact=True, every=True)
         if not report.ok:
             raise ValidationFailed(report)
         return staged.canonical.order_by(ROW).drop(ROW).to_pyarrow()

@@ -42,3 +42,6 @@ COLUMNS: tuple[Column, ...] = (
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+# Columns every indicator leaves aside: validated like the others and read by read_canonical,
+# but a CSV file read for the analysis keeps only the outcome of their checks.
+UNREAD_BY_INDICATORS = frozenset({"importer_id", "duty_rate", "duty_paid"})
