@@ -556,3 +556,31 @@ def test_the_run_list_takes_back_the_old_runs_of_a_stopped_server(
     auth = {"Authorization": f"Bearer {ApiToken.issue(alice, 'script')[1]}"}
     listed = client.get("/api/integrity/runs", headers=auth).json()["items"]
     assert {r["code"]: r["status"] for r in listed}[str(again.code)] == "queued"
+
+
+def test_a_server_at_work_takes_back_the_runs_another_left_without_anyone_looking(
+    ecuador: Any, tmp_path: Path, declarations_csv: Path, large: Path
+) -> None:
+    """No page of an abandoned run need be opened: a server that analyses takes such runs back
+    before each run it claims and at each heartbeat, and analyses them in turn."""
+    mine = _running(ecuador, tmp_path, f"{socket.gethostname()}:{os.getpid()}")
+    old = _running(ecuador, tmp_path, "another-host:4242", age=background.STALE_AFTER * 2)
+    fresh = _running(ecuador, tmp_path, "another-host:4242", age=timedelta(seconds=40))
+    assert background.Heartbeat(mine.pk, mine.worker).beat()
+    for run in (old, fresh):
+        run.refresh_from_db()
+    assert (old.status, old.worker, fresh.status) == (Status.QUEUED, "", Status.RUNNING)
+    assert not old.entities.exists()
+    # Left again; this time a server's queue finds it before its next claim, and analyses it.
+    copy = tmp_path / "left.csv"
+    copy.write_bytes(declarations_csv.read_bytes())
+    AnalysisRun.objects.filter(pk=old.pk).update(
+        status=Status.RUNNING,
+        worker="another-host:4242",
+        pending_file=str(copy),
+        updated_at=timezone.now() - background.STALE_AFTER * 2,
+    )
+    assert background.work() == 1
+    old.refresh_from_db()
+    assert old.status == Status.DONE and old.entities.exists()
+    assert not copy.exists()  # its queued file, deleted once analysed

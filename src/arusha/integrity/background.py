@@ -147,6 +147,7 @@ def work(on_empty: Any = None, before_each: Any = None) -> int:
     while True:
         if before_each is not None:
             before_each()
+        sweep()
         with _lock:
             run = claim_next()
             if run is None:
@@ -225,9 +226,11 @@ class Heartbeat:
         self._thread.join()
 
     def beat(self) -> bool:
-        """Renew the run's time now, if this process still analyses it; whether it does."""
+        """Renew the run's time now, if this process still analyses it, and take back the
+        runs other processes abandoned (see `sweep`); whether this process still analyses it."""
         try:
             renewed = held(self.pk, self.worker).update(updated_at=timezone.now())
+            sweep()
         except DatabaseError:  # the database busy or away: the next beat tries again
             logger.warning("Could not renew the time of run %s", self.pk, exc_info=True)
             return False
@@ -286,6 +289,17 @@ def recover() -> int:
     if AnalysisRun.objects.filter(status=Status.QUEUED).exists():
         start()
     return again
+
+
+def sweep() -> int:
+    """Take back every run whose time is old, its process gone (see `abandoned`), so that the
+    queue this process works through picks it up: asked before each run is claimed and at each
+    heartbeat, so that while any server analyses, an abandoned run waits no longer than a
+    heartbeat past `STALE_AFTER`, whether or not anyone opens the pages. The number queued
+    again (a run whose file is gone is failed instead)."""
+    cutoff = timezone.now() - STALE_AFTER
+    old = AnalysisRun.objects.filter(status=Status.RUNNING, updated_at__lt=cutoff)
+    return sum(_take_back(run) == Status.QUEUED for run in old)
 
 
 def revive(run: AnalysisRun) -> bool:
