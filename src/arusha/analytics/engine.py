@@ -264,12 +264,16 @@ class Engine:
         if {"file_index", "file_row_number"} & names:
             number = "row_number() OVER ()"
         else:
-            metadata = f"parquet_file_metadata('{_sql_text(target)}')"
-            sizes = self.backend.raw_sql(f"SELECT num_rows FROM {metadata}").fetchall()  # noqa: S608 (quoted path)
+            # The scan numbers the files (file_index) in the order `glob` lists them; the
+            # metadata lists them in whatever order its threads finish (on a busy machine, not
+            # always the same), so each file's row count is looked up by its name.
+            quoted = _sql_text(target)
+            files = self.backend.raw_sql(f"SELECT file FROM glob('{quoted}')").fetchall()  # noqa: S608 (quoted path)
+            metadata = f"SELECT file_name, num_rows FROM parquet_file_metadata('{quoted}')"  # noqa: S608 (quoted path)
+            rows = dict(self.backend.raw_sql(metadata).fetchall())
             starts = [0]
-            for (size,) in sizes[:-1]:
-                starts.append(starts[-1] + int(size))
-            # The metadata lists the files in the order the scan numbers them (file_index).
+            for (file,) in files[:-1]:
+                starts.append(starts[-1] + int(rows[file]))
             first = ""
             if len(starts) > 1:
                 first = f"list_extract({starts}::BIGINT[], file_index::BIGINT + 1) + "

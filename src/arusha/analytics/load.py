@@ -21,7 +21,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from arusha.analytics import schema
-from arusha.analytics.engine import BLANKS, PADDED, ROW, Reject
+from arusha.analytics.engine import PADDED, ROW, Reject
 from arusha.analytics.errors import MappingError
 from arusha.analytics.mapping import ColumnSpec, Mapping
 
@@ -122,7 +122,6 @@ def strptime_portable(text: ir.StringValue, formats: list[str]) -> ir.TimestampV
 Condition = Callable[[ir.Table], ir.BooleanValue]
 # Whether text values are trimmed: never, always, or on the rows where a condition holds.
 Trim: TypeAlias = bool | ir.BooleanValue
-SEPARATOR = "\x1f"  # the unit separator, to join a row's values for one test
 
 
 @dataclass(frozen=True)
@@ -207,7 +206,7 @@ def stage(
     parsers = PORTABLE_PARSERS if portable else PARSERS
     trim: Trim = text_source
     if once and text_source:
-        raw, trim = _padded_rows(raw, mapping)
+        raw, trim = _padded_rows(raw)
     # A CSV file read once is numbered when stored (Engine.store_rows); every other source now.
     columns: dict[str, ir.Value] = {ROW: raw[ROW]} if ROW in raw.columns else {}
     staged = Staged(wide=raw, present=frozenset())
@@ -290,25 +289,15 @@ def without_empty_rows(raw: ir.Table) -> ir.Table:
     return raw.filter(~functools.reduce(operator.and_, fields))
 
 
-def _padded_rows(raw: ir.Table, mapping: Mapping) -> tuple[ir.Table, Trim]:
-    """The source with a `_padded` column, true on the rows where some text value that is read
-    may start or end with a blank, and that column as the trim condition. A CSV view from
-    `Engine.open_csv` has the column already (computed there in SQL Ibis cannot write).
-
-    One regular expression over a row's values joined by a separator costs far less than one
-    per value; a value is still tested on its own (and trimmed) on the rows this selects."""
+def _padded_rows(raw: ir.Table) -> tuple[ir.Table, Trim]:
+    """The source and the trim condition of its text values: the `_padded` column of a CSV view
+    from `Engine.open_csv`, true on the rows where a value that is read may start or end with a
+    blank (one test of a row's values run together costs far less than one per value; a value is
+    still tested on its own, and trimmed, on the rows it selects); without it, every value is
+    tested on its own."""
     if PADDED in raw.columns:
         return raw, raw[PADDED]
-    texts = [raw[n] for n in padded_columns(raw.columns, mapping, raw.schema().types)]
-    if len(texts) < 2:
-        return raw, True
-    joined = ibis.literal(SEPARATOR).join(texts)  # NULLs are left out
-    # Most rows have no blank at all: a plain search for each blank (\s is [\t\n\f\r ]) keeps
-    # the regular expression to the rows that have one, which halves the cost of trimming.
-    blank = functools.reduce(operator.or_, [joined.contains(c) for c in BLANKS])
-    padded = ibis.ifelse(blank, joined.re_search(r"(^|\x1f)\s|\s(\x1f|$)"), False)
-    raw = raw.mutate(**{PADDED: padded})
-    return raw, raw[PADDED]
+    return raw, True
 
 
 def padded_columns(
