@@ -300,25 +300,19 @@ def _padded_rows(raw: ir.Table) -> tuple[ir.Table, Trim]:
     return raw, True
 
 
-def padded_columns(
-    columns: Sequence[str], mapping: Mapping, types: Sequence[dt.DataType] | None = None
-) -> list[str]:
-    """The source columns read as text that the mapping takes a canonical column from: those
-    whose values are trimmed (`types`: the columns' types, all text when not given)."""
-    names = {_source_name(columns, mapping, col) for col in schema.COLUMNS} - {None}
-    kinds = types or [dt.string] * len(columns)
-    return [n for n, kind in zip(columns, kinds, strict=True) if n in names and kind.is_string()]
+def padded_columns(columns: Sequence[str], mapping: Mapping) -> list[str]:
+    """Those of `columns` (a source's text columns) that the mapping takes a canonical column
+    from: the columns whose values are trimmed."""
+    read = {mapping.source_for(c.name) for c in schema.COLUMNS if c.name not in mapping.constants}
+    return [name for name in columns if name in read]
 
 
-def _source_name(
-    columns: ir.Table | Sequence[str], mapping: Mapping, col: schema.Column
-) -> str | None:
+def _source_name(raw: ir.Table, mapping: Mapping, col: schema.Column) -> str | None:
     if col.name in mapping.constants:
         return None
     spec = mapping.columns.get(col.name)
     name = spec.column if spec else col.name
-    names = columns.columns if isinstance(columns, ir.Table) else columns
-    return name if name in names else None
+    return name if name in raw.columns else None
 
 
 def _with_source(check: Check, name: str, source: str | None, parsed: Parsed, once: bool) -> Check:
