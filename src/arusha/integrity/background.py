@@ -230,10 +230,13 @@ class Heartbeat:
         runs other processes abandoned (see `sweep`); whether this process still analyses it."""
         try:
             renewed = held(self.pk, self.worker).update(updated_at=timezone.now())
-            sweep()
         except DatabaseError:  # the database busy or away: the next beat tries again
             logger.warning("Could not renew the time of run %s", self.pk, exc_info=True)
             return False
+        try:
+            sweep()
+        except DatabaseError:  # likewise; this run's own time is renewed all the same
+            logger.warning("Could not take back abandoned runs", exc_info=True)
         return bool(renewed)
 
     def _run(self) -> None:
@@ -297,9 +300,12 @@ def sweep() -> int:
     heartbeat, so that while any server analyses, an abandoned run waits no longer than a
     heartbeat past `STALE_AFTER`, whether or not anyone opens the pages. The number queued
     again (a run whose file is gone is failed instead)."""
-    cutoff = timezone.now() - STALE_AFTER
-    old = AnalysisRun.objects.filter(status=Status.RUNNING, updated_at__lt=cutoff)
-    return sum(_take_back(run) == Status.QUEUED for run in old)
+    return sum(_take_back(run) == Status.QUEUED for run in _stale(AnalysisRun.objects.all()))
+
+
+def _stale(runs: QuerySet[AnalysisRun]) -> QuerySet[AnalysisRun]:
+    """Those of `runs` being analysed whose time is older than `STALE_AFTER`."""
+    return runs.filter(status=Status.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER)
 
 
 def revive(run: AnalysisRun) -> bool:
@@ -317,8 +323,7 @@ def revive_stale(runs: QuerySet[AnalysisRun]) -> int:
     """Take back those of `runs` being analysed whose time is old, and start analysing them
     again; the number taken back. Asked by the run list, so that a run abandoned on another
     host does not wait for someone to open its own page."""
-    cutoff = timezone.now() - STALE_AFTER
-    return sum(revive(run) for run in runs.filter(status=Status.RUNNING, updated_at__lt=cutoff))
+    return sum(revive(run) for run in _stale(runs))
 
 
 def abandoned(run: AnalysisRun, *, at_start: bool) -> bool:
