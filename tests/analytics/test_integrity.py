@@ -134,6 +134,32 @@ def test_outputs_have_the_documented_columns(
     assert "not proof" in NOTICE
 
 
+def test_the_written_csv_files_read_back_as_the_results(
+    planted: tuple[IntegrityResult, GroundTruth], tmp_path: Path
+) -> None:
+    """Every number is written to the last digit, every flag and text as it is: reading a file
+    back gives the result it was written from."""
+    result, _ = planted
+    paths = write_outputs(result, tmp_path)
+    frames = (result.indicators, result.entities, result.pair_cells)
+    for frame, path in zip(frames, paths[:3], strict=True):
+        back = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+        assert list(back.columns) == list(frame.columns), path.name
+        assert len(back) == len(frame) > 0, path.name
+        for column in frame.columns:
+            mine, read = frame[column], back[column]
+            if pd.api.types.is_bool_dtype(mine):
+                assert read.str.lower().eq(mine.map({True: "true", False: "false"})).all()
+            elif pd.api.types.is_numeric_dtype(mine):
+                numbers = pd.to_numeric(read)
+                assert numbers.isna().equals(mine.isna()), (path.name, column)
+                assert (numbers[mine.notna()] == mine[mine.notna()]).all(), (path.name, column)
+            else:
+                text = mine.astype("string").fillna("")
+                assert read.fillna("").eq(text).all(), (path.name, column)
+    assert result.indicators["flagged"].any() and result.entities["pair_excess"].isna().any()
+
+
 @pytest.mark.parametrize("kind", ["officer", "declarant", "pair", "office"])
 def test_every_entity_kind_is_scored(
     planted: tuple[IntegrityResult, GroundTruth], kind: str
