@@ -279,3 +279,24 @@ def test_the_analysis_runs_without_any_one_optional_column(absent: str) -> None:
     if absent == "channel_final":
         assert "downgrades" not in computed
         assert "red_detection" in computed
+
+
+def test_a_column_of_mixed_objects_is_written_as_text(tmp_path: Path) -> None:
+    """Arrow takes no column mixing numbers and texts; such a column is written as pandas
+    would write it, missing values empty, formulas defused."""
+    from arusha.analytics.integrity import write_csv
+
+    frame = pd.DataFrame(
+        {"entity_id": ["OF1", 7, None, "=1+2"], "score": [1.5, float("nan"), 2.0, 0.25]}
+    )
+    path = tmp_path / "mixed.csv"
+    write_csv(frame, path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["entity_id", "score"],
+        ["OF1", "1.5"],
+        ["7", ""],
+        ["", "2"],
+        ["'=1+2", "0.25"],
+    ]
