@@ -24,3 +24,19 @@ def test_the_summary_groups_the_digits_of_large_counts(
     assert f"<dd>5{separator}000{separator}000</dd>" in page
     assert f"<dd>1{separator}234{separator}567</dd>" in page
     assert "<dd>5000000</dd>" not in page
+
+
+def test_the_list_of_analyses_labels_each_cell_for_a_phone(
+    client: Any, run: Any, alice: Any
+) -> None:
+    """On a phone each analysis is a card: every cell but the file's name says what it is."""
+    run.rows = 5_000_000
+    run.save(update_fields=["rows"])
+    client.force_login(alice)
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("integrity:list")).content.decode()
+    with translation.override("es"):
+        separator = formats.get_format("THOUSAND_SEPARATOR")
+        label = translation.gettext("Rows")
+    assert '<table class="stack" id="runs">' in page
+    assert f'data-label="{label}">5{separator}000{separator}000</td>' in page
