@@ -16,6 +16,9 @@ from django_otp.oath import totp
 
 PHONE = {"width": 390, "height": 844}
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# The tallest table row: a column of long text squeezed beside others a phone cannot show makes
+# each row taller than the screen (a table to stack as cards instead).
+TALLEST_ROW = "Math.max(0, ...[...document.querySelectorAll('main tr')].map(r => r.offsetHeight))"
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +73,9 @@ class Phone:
         excess = self.page.evaluate(OVERFLOW)
         if excess > 0:
             self.overflowing.append(f"{name} ({self.page.url}): {excess}px too wide")
+        tallest = self.page.evaluate(TALLEST_ROW)
+        if tallest > PHONE["height"]:
+            self.overflowing.append(f"{name} ({self.page.url}): a table row {tallest}px tall")
 
     def sign_in(self, username: str, device: Any = None, javascript: bool = True) -> Any:
         from arusha.core.demo import DEMO_PASSWORD

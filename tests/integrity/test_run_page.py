@@ -40,3 +40,43 @@ def test_the_list_of_analyses_labels_each_cell_for_a_phone(
         label = translation.gettext("Rows")
     assert '<table class="stack" id="runs">' in page
     assert f'data-label="{label}">5{separator}000{separator}000</td>' in page
+
+
+def test_the_ranked_leads_come_in_pages_that_keep_the_filters(
+    client: Any, run: Any, alice: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond one page, the analyst pages through every lead in rank order, the filters kept;
+    a page number out of range shows the last page instead of an error."""
+    from arusha.integrity import views
+
+    monkeypatch.setattr(views, "PAGE_ROWS", 5)
+    client.force_login(alice)
+    url = reverse("integrity:run", args=[run.code])
+    officers = run.entities.filter(entity_kind="officer").order_by("rank")
+    total = officers.count()
+    assert total > 10, "the fixture's run has more than two pages of officers"
+    seen: list[int] = []
+    response = client.get(url, {"kind": "officer"})
+    while True:
+        page = response.context["entities"]
+        seen += [e.rank for e in page]
+        html = response.content.decode()
+        assert f"{total} leads" in html
+        if not page.has_next():
+            assert 'rel="next"' not in html
+            break
+        assert f'href="?kind=officer&amp;page={page.number + 1}" rel="next"' in html
+        response = client.get(url, {"kind": "officer", "page": page.number + 1})
+    assert seen == list(officers.values_list("rank", flat=True))
+    last = client.get(url, {"kind": "officer", "page": "999"}).context["entities"]
+    assert last.number == last.paginator.num_pages > 1
+    first = client.get(url, {"kind": "officer", "page": "x"}).context["entities"]
+    assert first.number == 1 and [e.rank for e in first] == seen[:5]
+    client.cookies["django_language"] = "es"
+    spanish = client.get(url, {"kind": "officer"}).content.decode()
+    with translation.override("es"):
+        leads = translation.ngettext("%(shown)s lead", "%(shown)s leads", total)
+        pages = translation.gettext("Page %(n)s of %(total)s")
+    assert leads % {"shown": total} == f"{total} pistas"
+    assert leads % {"shown": total} in spanish
+    assert pages % {"n": 1, "total": first.paginator.num_pages} in spanish

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -163,12 +164,17 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     if unreviewed_only:
         entities = reviews.awaiting(run, entities)
     offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
+    ranked = reviews.with_reviews(run, entities).order_by("rank", "pk")
+    page = Paginator(ranked, PAGE_ROWS).get_page(request.GET.get("page"))
+    query = request.GET.copy()  # the filters, kept on the links to other pages
+    query.pop("page", None)
     context = {
         "run": run,
         "notice": NOTICE,
         "error": run_error(run.error) if run.status == AnalysisRun.Status.FAILED else "",
         "progress": _progress(run),
-        "entities": reviews.with_reviews(run, entities).order_by("rank")[:PAGE_ROWS],
+        "entities": page,
+        "page_query": query.urlencode(),
         "unreviewed_only": unreviewed_only,
         "awaiting": _awaiting(run),
         "kinds": KINDS.items(),
