@@ -80,3 +80,23 @@ def test_the_ranked_leads_come_in_pages_that_keep_the_filters(
     assert leads % {"shown": total} == f"{total} pistas"
     assert leads % {"shown": total} in spanish
     assert pages % {"n": 1, "total": first.paginator.num_pages} in spanish
+
+
+def test_a_file_with_problems_says_how_many_rows_were_checked_in_grouped_digits(
+    client: Any, run: Any, alice: Any
+) -> None:
+    run.status = run.Status.FAILED_VALIDATION
+    run.rows = 2_500_000
+    run.save(update_fields=["status", "rows"])
+    client.force_login(alice)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("integrity:run", args=[run.code])).content.decode()
+    with translation.override("fr"):
+        separator = formats.get_format("THOUSAND_SEPARATOR")
+        said = translation.ngettext(
+            "%(shown)s row checked. Nothing was analysed; correct the file and upload it again.",
+            "%(shown)s rows checked. Nothing was analysed; correct the file and upload it again.",
+            2_500_000,
+        )
+    assert said != said.replace("%(shown)s", "") and "Nothing" not in said
+    assert said % {"shown": f"2{separator}500{separator}000"} in page
