@@ -180,6 +180,7 @@ def _officer_pages(phone: Phone) -> None:
     phone.visit("case-dashboard", "/cases/dashboard/")
     phone.visit("case-statistics", "/cases/statistics/")
     phone.visit("integrity-runs", "/integrity/")
+    phone.visit("integrity-reviews", "/integrity/reviews/")
     run = AnalysisRun.objects.filter(organisation=senae, status="done").first()
     phone.visit("integrity-ranked", f"/integrity/runs/{run.code}/")
     phone.visit("integrity-ranked-pairs", f"/integrity/runs/{run.code}/?kind=pair")

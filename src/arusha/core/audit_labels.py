@@ -127,6 +127,7 @@ LABELS: dict[str, Promise] = {
     "integrity.run_deleted": _("Analysis run deleted"),
     "integrity.indicators_exported": _("Analysis indicators exported"),
     "integrity.lead_reviewed": _("Lead reviewed"),
+    "integrity.reviews_exported": _("Reviews of leads exported"),
 }
 
 

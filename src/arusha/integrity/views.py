@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,12 +22,12 @@ from arusha.analytics.csvformat import CsvFormat
 from arusha.analytics.engine import CSV_SUFFIXES, PARQUET_SUFFIXES
 from arusha.core import audit
 from arusha.core.invalid import Invalid
-from arusha.core.models import User
+from arusha.core.models import Organisation, User
 from arusha.core.spreadsheets import safe_row
 from arusha.integrity import access, background, drilldown, reviews
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import ReviewForm, UploadForm
-from arusha.integrity.models import AnalysisRun, EntityScore
+from arusha.integrity.models import AnalysisRun, EntityScore, LeadReview
 from arusha.integrity.storing import analyse_file, save_upload
 from arusha.integrity.wording import (
     KINDS,
@@ -348,4 +349,81 @@ def run_export(request: HttpRequest, code: str) -> HttpResponse:
             row[-1] = explanation(parts)
         # Identifiers come from an uploaded file: never let one run as a formula.
         writer.writerow(safe_row(row))
+    return response
+
+
+REVIEW_PAGE_ROWS = 100
+
+
+def _reviews_asked(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+    """The reviews of the administrations where the user is an integrity officer, the latest
+    first, narrowed by the query's conclusion and kind of lead (unknown values are ignored)."""
+    administrations = access.officer_administrations(_user(request))
+    if not administrations.exists():
+        raise Http404
+    found = LeadReview.objects.filter(organisation__in=administrations).select_related(
+        "organisation", "run", "reviewed_by"
+    )
+    decision = request.GET.get("decision", "")
+    decision = decision if decision in LeadReview.Decision.values else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    if decision:
+        found = found.filter(decision=decision)
+    if kind:
+        found = found.filter(entity_kind=kind)
+    return found.order_by("-created_at", "-pk"), {"decision": decision, "kind": kind}
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """The unit's register of reviewed leads: every conclusion recorded, on any analysis, with
+    its reasons; filtered by conclusion and kind of lead, in pages."""
+    found, filters = _reviews_asked(request)
+    page = Paginator(found, REVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "reviews": page,
+        "page_query": query.urlencode(),
+        "decisions": LeadReview.Decision.choices,
+        "kinds": KINDS.items(),
+        **filters,
+    }
+    return render(request, "integrity/review_list.html", context)
+
+
+@login_required
+def review_export(request: HttpRequest) -> HttpResponse:
+    """The register as CSV, with the page's filters; who took it is recorded, as its notes may
+    name people."""
+    found, filters = _reviews_asked(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lead-reviews.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "reviewed_at", "administration", "entity_kind", "entity_id", "office_id",
+            "decision", "conclusion", "note", "reviewed_by", "analysis", "analysis_file",
+        ]
+    )  # fmt: skip
+    user = _user(request)
+    counts = dict(found.order_by().values_list("organisation").annotate(n=Count("pk")))
+    for administration in Organisation.objects.filter(pk__in=counts):
+        details = {"rows": counts[administration.pk], **filters}
+        audit.record(
+            user, "integrity.reviews_exported", organisation=administration, details=details
+        )
+    for r in found.iterator(chunk_size=500):
+        reviewer = r.reviewed_by.get_username() if r.reviewed_by else ""
+        run = r.run
+        writer.writerow(
+            safe_row(
+                [
+                    r.created_at.isoformat(), r.organisation.label, r.entity_kind, r.entity_id,
+                    r.office_id, r.decision, r.get_decision_display(), r.note, reviewer,
+                    str(run.code) if run else "", run.source_name if run else "",
+                ]
+            )
+        )  # fmt: skip
     return response
