@@ -52,6 +52,7 @@ def test_an_officer_sees_the_units_reviews_with_links_to_their_leads(
     officer_id, declarant_id = second.entity_id.split("|")
     assert f"Officer {officer_id} and declarant {declarant_id}" in page
     assert 'href="/integrity/reviews/"' in client.get("/integrity/").content.decode()
+    assert f'href="{REGISTER}"' in client.get(officer.get_absolute_url()).content.decode()
 
 
 def test_a_review_whose_analysis_was_deleted_stays_in_the_register(
