@@ -50,6 +50,15 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _paged(request: HttpRequest, rows: Any, size: int, name: str) -> dict[str, Any]:
+    """The query's page of `rows` as `name`, and the query without its page number as
+    `page_query`, so that the links to other pages keep the filters (integrity/_pager.html)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    return {name: page, "page_query": query.urlencode()}
+
+
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -166,16 +175,12 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         entities = reviews.awaiting(run, entities)
     offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
     ranked = reviews.with_reviews(run, entities).order_by("rank", "pk")
-    page = Paginator(ranked, PAGE_ROWS).get_page(request.GET.get("page"))
-    query = request.GET.copy()  # the filters, kept on the links to other pages
-    query.pop("page", None)
     context = {
         "run": run,
         "notice": NOTICE,
         "error": run_error(run.error) if run.status == AnalysisRun.Status.FAILED else "",
         "progress": _progress(run),
-        "entities": page,
-        "page_query": query.urlencode(),
+        **_paged(request, ranked, PAGE_ROWS, "entities"),
         "unreviewed_only": unreviewed_only,
         "awaiting": _awaiting(run),
         "kinds": KINDS.items(),
@@ -380,12 +385,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
     """The unit's register of reviewed leads: every conclusion recorded, on any analysis, with
     its reasons; filtered by conclusion and kind of lead, in pages."""
     found, filters = _reviews_asked(request)
-    page = Paginator(found, REVIEW_PAGE_ROWS).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
-        "reviews": page,
-        "page_query": query.urlencode(),
+        **_paged(request, found, REVIEW_PAGE_ROWS, "reviews"),
         "decisions": LeadReview.Decision.choices,
         "kinds": KINDS.items(),
         **filters,
