@@ -3,6 +3,8 @@ shown, translated, wherever a person reads an indicator, an entity kind or the n
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,6 +175,16 @@ def test_every_detail_of_a_validation_problem_has_a_sentence() -> None:
     details = _library_details()
     assert {"not_number_comma", "not_date_format", "not_date_dmy", "unclosed_quote"} <= details
     assert details == set(wording.DETAILS)
+
+
+def test_every_kind_of_reading_error_the_library_raises_has_a_sentence() -> None:
+    """Read from the library's source: a kind without a sentence would show only "The file could
+    not be read." (a file whose first line is blank once had none)."""
+    package = Path(arusha.analytics.__file__).parent
+    source = "\n".join(path.read_text() for path in sorted(package.rglob("*.py")))
+    raised = set(re.findall(r'SourceError\(\s*"([a-z_]+)"', source))
+    assert {"no_header", "empty_file", "encoding"} <= raised
+    assert raised == set(wording.SOURCE_ERRORS)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

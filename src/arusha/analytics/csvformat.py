@@ -128,6 +128,8 @@ def detect(
     encoding = wanted.encoding or _encoding(sample)
     text = _decode(sample, encoding)
     every = text.lstrip("\ufeff").splitlines()
+    if not any(line.strip() for line in every):  # a byte-order mark and blanks: no header
+        raise SourceError("empty_file", "The file is empty: it has no header line.")
     if len(sample) == SAMPLE_BYTES and len(every) > 1:
         every = every[:-1]  # the sample may end inside the last line
     lines = every[:SAMPLE_LINES]
@@ -136,7 +138,13 @@ def detect(
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
         if wanted.delimiter and rows and len(rows[0]) == 1:
             _check_given_delimiter(wanted.delimiter, lines)
-        header = header_names([h.strip() for h in rows[0]] if rows else [], names)
+        if not rows or not any(h.strip() for h in rows[0]):
+            raise SourceError(
+                "no_header",
+                "The first line of the file has no column names: the header must be the first "
+                "line.",
+            )
+        header = header_names([h.strip() for h in rows[0]], names)
         _check_header(header)
         decimal = wanted.decimal or _decimal(delimiter, header, rows[1:], set(numeric))
         date_order = wanted.date_order or _date_order(delimiter, header, every[1:], set(dates))

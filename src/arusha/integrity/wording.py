@@ -160,6 +160,9 @@ SOURCE_ERRORS: dict[str, Promise] = {
         "The column %(column)s appears twice in the header: give each column its own name."
     ),
     "blank_header": _("Column %(value)s of the header has no name."),
+    "no_header": _(
+        "The first line of the file has no column names: the header must be the first line."
+    ),
     "bad_date_order": _("The date order must be year, day or month first."),
     "ambiguous_dates": _(
         "Dates such as %(value)s can be read day first or month first: choose the date order "
