@@ -7,9 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 
-from arusha.analytics import Engine, SourceError, csvformat, read_canonical, run_integrity, validate
+from arusha.analytics import (
+    Engine,
+    SourceError,
+    csvformat,
+    integrity,
+    read_canonical,
+    run_integrity,
+    validate,
+)
 from arusha.analytics.cli import main
 from arusha.analytics.csvformat import CsvFormat, detect
 from arusha.analytics.generate import generate_table
@@ -169,7 +178,7 @@ def test_a_file_read_with_a_wrong_encoding_names_the_row(tmp_path: Path) -> None
         (b"", "empty_file", "The file is empty"),
         (b"declaration_id,office_id,office_id\nD1,A,B\n", "duplicate_header", "'office_id'"),
         # Until 2026-12-07 these four stopped on the engine's own error ("read_csv requires at
-        # least a single column"), found by test_csv_fuzz.py.
+        # least a single column"), found by test_input_fuzz.py.
         (b"\xef\xbb\xbf", "empty_file", "The file is empty"),  # a byte-order mark alone
         (b"\xff\xfe\r\x00\n\x00", "empty_file", "The file is empty"),  # UTF-16's, and a line end
         (b"\ndeclaration_id,office_id\nD1,A\n", "no_header", "the header must be the first"),
@@ -194,6 +203,44 @@ def test_an_unknown_encoding_is_a_clear_error(
     path = write(tmp_path / "ok.csv", ROWS)
     assert main(["validate", str(path), "--encoding", "klingon"]) == 2
     assert "Unknown encoding 'klingon'" in capsys.readouterr().err
+
+
+def damaged_parquet(csv: Path, path: Path) -> Path:
+    """`csv` as a Parquet file whose metadata reads but whose first data page does not decode."""
+    pq.write_table(pacsv.read_csv(csv), path, compression="none")
+    data = bytearray(path.read_bytes())
+    data[4:8] = b"\xff" * 4  # just after the magic number: the first page's header
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_a_parquet_file_damaged_inside_is_named_so_not_the_engines_error(
+    tmp_path: Path,
+) -> None:
+    """Its metadata reads, so the failure came from the first query to reach the damaged page:
+    until 2026-12-07 DuckDB's "Out of buffer" (found by damaging files at random)."""
+    path = damaged_parquet(write(tmp_path / "rows.csv", ROWS), tmp_path / "damaged.parquet")
+    for call in (validate, run_integrity, read_canonical):
+        with pytest.raises(SourceError) as failure:
+            call(path)
+        assert failure.value.kind == "damaged", call
+        assert "the file is damaged" in str(failure.value)
+        assert_plain(str(failure.value))
+
+
+def test_an_error_of_ours_on_a_sound_parquet_file_is_not_blamed_on_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "sound.parquet"
+    pq.write_table(pacsv.read_csv(write(tmp_path / "sound.csv", ROWS)), path)
+    assert validate(path).ok
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault in the library")
+
+    monkeypatch.setattr(integrity, "validate_staged", broken)
+    with pytest.raises(RuntimeError, match="a fault in the library"):
+        validate(path)
 
 
 def test_a_parquet_file_that_is_not_one_names_no_engine_text(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -208,6 +209,25 @@ class Engine:
         if path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir():
             return self._read_parquet(path)
         return self._read_csv_portable(path, dialect)
+
+    def parquet_damaged(self, source: Source) -> bool:
+        """Whether `source` is a Parquet file (or folder) whose data cannot all be decoded: its
+        metadata reads, so the failure shows only when a query reaches a damaged page. Every
+        value is read, in batches; called only after a query has failed. On other engines,
+        False (their failure stands as it is)."""
+        if not self.is_duckdb or not isinstance(source, (str, Path)):
+            return False
+        path = Path(source)
+        if not (path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir()):
+            return False
+        target = _sql_text(str(path / "*.parquet") if path.is_dir() else str(path))
+        try:
+            scan = self.backend.con.sql(f"SELECT * FROM read_parquet('{target}')")  # noqa: S608 (quoted path)
+            for _batch in scan.to_arrow_reader(100_000):
+                pass
+        except (duckdb.Error, OSError):  # the file does not read through
+            return True
+        return False
 
     def small_table(self, name: str, table: pa.Table) -> ir.Table:
         """A small Arrow table (a result brought back to Python) as a table of the engine."""

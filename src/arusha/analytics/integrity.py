@@ -25,7 +25,7 @@ from arusha.analytics.csvformat import (
     spellings,
 )
 from arusha.analytics.engine import ROW, Engine, Source, existing, is_text
-from arusha.analytics.errors import SourceError, ValidationFailed
+from arusha.analytics.errors import AnalyticsError, SourceError, ValidationFailed
 from arusha.analytics.indicators import base
 from arusha.analytics.indicators.base import Settings, sort_codes
 from arusha.analytics.indicators.benford import benford
@@ -78,6 +78,25 @@ def _engine(engine: Engine | None) -> Iterator[Engine]:
         yield own
     finally:
         own.close()
+
+
+@contextmanager
+def _damage_named(engine: Engine, source: Source) -> Iterator[None]:
+    """A Parquet file damaged inside (a page that does not decode) fails in whichever query
+    first reads that page, with the engine's own error: that error becomes a SourceError when
+    the file itself fails to be read through, and stands otherwise (a fault of ours)."""
+    try:
+        yield
+    except AnalyticsError:
+        raise
+    except Exception as exc:
+        if engine.parquet_damaged(source):
+            raise SourceError(
+                "damaged",
+                "Part of the file's data cannot be read: the file is damaged (perhaps cut short "
+                "or altered while being copied). Export or copy it again.",
+            ) from exc
+        raise
 
 
 NUMERIC_KINDS = ("int", "money", "number", "percent")
@@ -296,7 +315,7 @@ def validate(
 
     `csv_format` gives a CSV file's encoding, delimiter or decimal mark; what it leaves open
     (all of it by default) is detected."""
-    with _engine(engine) as active:
+    with _engine(engine) as active, _damage_named(active, source):
         return _validated(active, source, mapping, csv_format)[1]
 
 
@@ -309,7 +328,7 @@ def read_canonical(
 ) -> pa.Table:
     """Validate `source` and return it in the canonical schema, rows in the file's order
     (raises ValidationFailed)."""
-    with _engine(engine) as active:
+    with _engine(engine) as active, _damage_named(active, source):
         staged, report = _validated(active, source, mapping, csv_format, exact=True, every=True)
         if not report.ok:
             raise ValidationFailed(report)
@@ -358,7 +377,7 @@ def run_integrity(
     """
     settings = settings or Settings()
     steps = _Steps(progress, 7)
-    with _engine(engine) as active:
+    with _engine(engine) as active, _damage_named(active, source):
         steps.next("Reading and validating the data")
         staged, report = _validated(active, source, mapping, csv_format)
         if not report.ok:

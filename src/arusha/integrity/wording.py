@@ -141,6 +141,10 @@ SOURCE_ERRORS: dict[str, Promise] = {
     "not_found": _("The file was not found."),
     "unknown_format": _("Use a .csv or .parquet file."),
     "unreadable": _("The file cannot be read: check that it is a CSV or Parquet file."),
+    "damaged": _(
+        "Part of the file's data cannot be read: the file is damaged (perhaps cut short or "
+        "altered while being copied). Export or copy it again."
+    ),
     "empty_file": _("The file is empty: it has no header line."),
     "encoding": _(
         "Row %(row)s is not valid %(value)s text: choose the file's encoding and upload it again."

@@ -1,22 +1,25 @@
-"""Damaged CSV files, generated: whatever bytes are inserted, deleted or cut, and whatever the
-person says of the file (encoding, delimiter, decimal mark, date order, right or wrong), the
-library answers with a validation report or a SourceError in plain words, never the engine's own
-error.
+"""Damaged input files, generated: the library answers with a validation report or a
+SourceError in plain words, never the engine's own error.
 
-Hypothesis edits a small valid file (and its European twin: semicolons, decimal commas,
-Windows-1252) with the bytes that break CSV readers: quotes, delimiters, line ends, byte-order
-marks, NUL, bytes that are not UTF-8, the start of a ZIP or gzip file. The seed is fixed
-(derandomize), so a run is reproducible; a longer random search is one environment variable
-away (ARUSHA_FUZZ_EXAMPLES=2000, with HYPOTHESIS_SEED unset). It found that a file whose first
-line is blank, or holding only a byte-order mark, stopped on DuckDB's "read_csv requires at least
-a single column".
-"""
+A CSV file: Hypothesis edits a small valid file (and its European twin: semicolons, decimal
+commas, Windows-1252) with the bytes that break CSV readers (quotes, delimiters, line ends,
+byte-order marks, NUL, bytes that are not UTF-8, the start of a ZIP or gzip file), and says
+things of it (encoding, delimiter, decimal mark, date order), right or wrong. A Parquet file:
+bytes overwritten anywhere, or the file cut short. The seed is fixed (derandomize), so a run is
+reproducible; a longer random search is one environment variable away
+(ARUSHA_FUZZ_EXAMPLES=2000). It found that a CSV file whose first line is blank, or holding only
+a byte-order mark, stopped on DuckDB's "read_csv requires at least a single column", and a
+Parquet file damaged inside on its "Out of buffer"."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -102,7 +105,7 @@ def test_the_two_files_edited_are_valid_to_begin_with(tmp_path: Path) -> None:
     edits=st.lists(EDITS, min_size=1, max_size=6),
     said=SAID,
 )
-def test_a_damaged_file_gets_a_report_or_a_plain_error(
+def test_a_damaged_csv_file_gets_a_report_or_a_plain_error(
     tmp_path: Path, original: bytes, edits: list[tuple[int, str, bytes, int]], said: CsvFormat
 ) -> None:
     path = tmp_path / "damaged.csv"
@@ -120,3 +123,46 @@ def test_a_damaged_file_gets_a_report_or_a_plain_error(
         assert_plain(str(error))
     except ValidationFailed as failed:  # the analysis read the file again and disagreed
         pytest.fail(f"validate() passed a file run_integrity() refused: {failed.report}")
+
+
+def _parquet() -> bytes:
+    types = pacsv.ConvertOptions(column_types={"hs_code": pa.string()})
+    buffer = io.BytesIO()
+    pq.write_table(pacsv.read_csv(io.BytesIO(PLAIN), convert_options=types), buffer)
+    return buffer.getvalue()
+
+
+PARQUET = _parquet()
+
+
+@settings(
+    max_examples=EXAMPLES // 2,  # each takes longer: a sound Parquet file is analysed
+    derandomize="ARUSHA_FUZZ_EXAMPLES" not in os.environ,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, len(PARQUET) - 1), st.binary(min_size=1, max_size=4)),
+        min_size=1,
+        max_size=4,
+    ),
+    cut=st.booleans(),
+)
+def test_a_damaged_parquet_file_gets_a_report_or_a_plain_error(
+    tmp_path: Path, edits: list[tuple[int, bytes]], cut: bool
+) -> None:
+    data = bytearray(PARQUET)
+    for position, piece in edits:
+        data[position : position + len(piece)] = piece
+    path = tmp_path / "damaged.parquet"
+    path.write_bytes(bytes(data[: edits[0][0]] if cut else data))
+    try:
+        report = validate(path)
+        for problem in report.problems:
+            assert_plain(problem.describe())
+        if report.ok:
+            assert run_integrity(path).summary["rows"] == report.rows
+    except SourceError as error:
+        assert error.kind, error
+        assert_plain(str(error))
