@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -136,6 +138,29 @@ def test_a_file_that_cannot_be_read_in_the_background_says_why_in_words(
     with translation.override("es"):
         assert wording.run_error(run.error) in text.replace("&quot;", '"').replace("&#x27;", "'")
     assert "duckdb" not in text.lower()
+    assert list(large.iterdir()) == []
+
+
+def test_a_damaged_parquet_file_fails_the_run_with_a_translated_reason(
+    client: Any, alice: Any, ecuador: Any, declarations_csv: Path, large: Path, tmp_path: Path
+) -> None:
+    """The engine's own error ("Out of buffer") came from whichever query reached the damaged
+    page; the reader is told that the file is damaged, in their language."""
+    path = tmp_path / "declarations.parquet"
+    pq.write_table(pacsv.read_csv(declarations_csv), path, compression="none")
+    damaged = bytearray(path.read_bytes())
+    damaged[4:8] = b"\xff" * 4  # the first data page's header
+    client.force_login(alice)
+    _upload(client, ecuador, "declarations.parquet", bytes(damaged))
+    background.work()
+    run = AnalysisRun.objects.get()
+    assert (run.status, run.error["kind"]) == (Status.FAILED, "damaged")
+    page = client.get(reverse("integrity:run", args=[run.code]), headers={"Accept-Language": "es"})
+    text = page.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    with translation.override("es"):
+        assert "dañado" in wording.run_error(run.error)
+        assert wording.run_error(run.error) in text
+    assert "buffer" not in text.lower()
     assert list(large.iterdir()) == []
 
 
