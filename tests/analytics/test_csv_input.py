@@ -744,6 +744,28 @@ def test_a_gzip_file_is_read_whatever_its_name(tmp_path: Path) -> None:
         assert table.column("office_id").to_pylist() == ["Bogotá", "OF01", "OF01"], name
 
 
+@pytest.mark.parametrize("sample", [1 << 20, 128])  # the damage within the sample, or after it
+def test_a_damaged_or_cut_gzip_file_is_named_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    """zlib's error is not an OSError: a flipped byte stopped the read with "Error -3 while
+    decompressing data" (found by damaging files at random); after the sample, the engine's
+    read failed as "cannot be read as CSV"."""
+    import gzip
+
+    monkeypatch.setattr(csvformat, "SAMPLE_BYTES", sample)
+    rows = [f"D{i},1,2024-01-03,OF01,DCL{i},IMP1,850440,{i}.5" for i in range(2000)]
+    packed = gzip.compress(write(tmp_path / "plain.csv", rows).read_bytes())
+    middle = len(packed) // 2
+    flipped = packed[:middle] + bytes([packed[middle] ^ 0xFF]) + packed[middle + 1 :]
+    for name, data in (("flipped.csv.gz", flipped), ("cut.csv", packed[:middle])):
+        (path := tmp_path / name).write_bytes(data)
+        with pytest.raises(SourceError) as failure:
+            validate(path)
+        assert failure.value.kind == "damaged", name
+        assert_plain(str(failure.value))
+
+
 def test_two_columns_that_differ_only_in_capitals_are_refused_by_name(tmp_path: Path) -> None:
     """SQL names ignore case: the read stopped with DuckDB's binder error."""
     path = tmp_path / "twice.csv"

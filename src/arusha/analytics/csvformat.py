@@ -20,6 +20,7 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -195,8 +196,35 @@ def _sample(path: Path) -> bytes:
     try:
         with _open(path) as f:
             return f.read(SAMPLE_BYTES)
-    except (OSError, EOFError) as exc:  # a damaged compressed file
+    except DAMAGED_GZIP as exc:
+        raise damaged() from exc
+    except OSError as exc:
         raise SourceError("unreadable", "The file cannot be read as CSV.") from exc
+
+
+# What reading a damaged or cut gzip file raises (zlib's error is not an OSError).
+DAMAGED_GZIP = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def gzip_damaged(path: Path) -> bool:
+    """Whether `path` is a gzip file that does not decompress to its end."""
+    if not is_gzip(path):
+        return False
+    try:
+        with gzip.open(path, "rb") as f:
+            while f.read(CHUNK):
+                pass
+    except DAMAGED_GZIP:
+        return True
+    return False
+
+
+def damaged() -> SourceError:
+    return SourceError(
+        "damaged",
+        "Part of the file's data cannot be read: the file is damaged (perhaps cut short or "
+        "altered while being copied). Export or copy it again.",
+    )
 
 
 def _encoding(sample: bytes) -> str:
@@ -390,7 +418,10 @@ def _texts(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
     carried, lines = "", 0
     with _open(path) as source:
         while True:
-            chunk = source.read(CHUNK)
+            try:
+                chunk = source.read(CHUNK)
+            except DAMAGED_GZIP as exc:
+                raise damaged() from exc
             try:
                 text = carried + decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
@@ -433,7 +464,9 @@ def lone_carriage_return(path: Path, encoding: str) -> int | None:
         for row, text in _texts(path, encoding):
             if found := re.search("\r(?!\n)", text):
                 return row + text.count("\n", 0, found.start())
-    except SourceError:
+    except SourceError as error:
+        if error.kind == "damaged":
+            raise
         return None  # not text in this encoding: the read that follows names the row
     return None
 

@@ -18,7 +18,9 @@ from arusha.analytics import schema
 from arusha.analytics.csvformat import (
     CsvFormat,
     Dialect,
+    damaged,
     detect,
+    gzip_damaged,
     lone_carriage_return,
     next_encoding,
     single_newlines,
@@ -84,18 +86,20 @@ def _engine(engine: Engine | None) -> Iterator[Engine]:
 def _damage_named(engine: Engine, source: Source) -> Iterator[None]:
     """A Parquet file damaged inside (a page that does not decode) fails in whichever query
     first reads that page, with the engine's own error: that error becomes a SourceError when
-    the file itself fails to be read through, and stands otherwise (a fault of ours)."""
+    the file itself fails to be read through, and stands otherwise (a fault of ours). A gzip
+    file damaged after the part read to detect its format fails the engine's read of the CSV
+    ("unreadable"): it is said to be damaged when it does not decompress to its end."""
     try:
         yield
+    except SourceError as error:
+        if error.kind == "unreadable" and is_text(source) and gzip_damaged(Path(str(source))):
+            raise damaged() from error
+        raise
     except AnalyticsError:
         raise
     except Exception as exc:
         if engine.parquet_damaged(source):
-            raise SourceError(
-                "damaged",
-                "Part of the file's data cannot be read: the file is damaged (perhaps cut short "
-                "or altered while being copied). Export or copy it again.",
-            ) from exc
+            raise damaged() from exc
         raise
 
 
@@ -117,6 +121,10 @@ def _validated(
     not only those the indicators read."""
     staged = _staged(engine, source, mapping, csv_format, exact=exact, every=every)
     report = validate_staged(engine, staged)
+    if not report.ok and is_text(source) and gzip_damaged(Path(str(source))):
+        # The engine reads a damaged gzip file without checking it: its problems are the
+        # damage's (rows cut short where the bytes went wrong), not the data's.
+        raise damaged()
     if not report.ok and not staged.exact_rows:
         staged = _staged(engine, source, mapping, csv_format, exact=True, every=every)
         report = validate_staged(engine, staged)
