@@ -13,8 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,6 +22,7 @@ from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
 from arusha.integrity import background, storing, wording
 from arusha.integrity.models import AnalysisRun, EntityScore
+from tests.analytics.test_csv_input import damaged_parquet
 from tests.integrity.test_upload import MALFORMED
 
 Status = AnalysisRun.Status
@@ -146,12 +145,9 @@ def test_a_damaged_parquet_file_fails_the_run_with_a_translated_reason(
 ) -> None:
     """The engine's own error ("Out of buffer") came from whichever query reached the damaged
     page; the reader is told that the file is damaged, in their language."""
-    path = tmp_path / "declarations.parquet"
-    pq.write_table(pacsv.read_csv(declarations_csv), path, compression="none")
-    damaged = bytearray(path.read_bytes())
-    damaged[4:8] = b"\xff" * 4  # the first data page's header
+    damaged = damaged_parquet(declarations_csv, tmp_path / "declarations.parquet")
     client.force_login(alice)
-    _upload(client, ecuador, "declarations.parquet", bytes(damaged))
+    _upload(client, ecuador, "declarations.parquet", damaged.read_bytes())
     background.work()
     run = AnalysisRun.objects.get()
     assert (run.status, run.error["kind"]) == (Status.FAILED, "damaged")

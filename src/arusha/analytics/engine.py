@@ -69,6 +69,16 @@ def is_text(source: Source) -> bool:
     return isinstance(source, str | Path) and str(source).lower().endswith(CSV_SUFFIXES)
 
 
+def is_parquet(path: Path) -> bool:
+    """A Parquet file, or a folder of them."""
+    return path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir()
+
+
+def parquet_target(path: Path) -> str:
+    """What the engines read for a Parquet file or folder: its path, or the folder's files."""
+    return str(path / "*.parquet") if path.is_dir() else str(path)
+
+
 def existing(source: str | Path) -> Path:
     """The source as a path to a CSV or Parquet file that exists."""
     path = Path(source)
@@ -206,7 +216,7 @@ class Engine:
         if isinstance(source, pa.Table):
             return self._read_arrow(source)
         path = existing(source)
-        if path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir():
+        if is_parquet(path):
             return self._read_parquet(path)
         return self._read_csv_portable(path, dialect)
 
@@ -218,9 +228,9 @@ class Engine:
         if not self.is_duckdb or not isinstance(source, (str, Path)):
             return False
         path = Path(source)
-        if not (path.name.lower().endswith(PARQUET_SUFFIXES) or path.is_dir()):
+        if not is_parquet(path):
             return False
-        target = _sql_text(str(path / "*.parquet") if path.is_dir() else str(path))
+        target = _sql_text(parquet_target(path))
         try:
             scan = self.backend.con.sql(f"SELECT * FROM read_parquet('{target}')")  # noqa: S608 (quoted path)
             for _batch in scan.to_arrow_reader(100_000):
@@ -251,7 +261,7 @@ class Engine:
         return ibis.memtable(table)
 
     def _read_parquet(self, path: Path) -> ir.Table:
-        target = str(path / "*.parquet") if path.is_dir() else str(path)
+        target = parquet_target(path)
         try:
             if self.is_duckdb:
                 return self._read_parquet_duckdb(target)

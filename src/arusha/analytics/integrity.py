@@ -92,7 +92,7 @@ def _damage_named(engine: Engine, source: Source) -> Iterator[None]:
     try:
         yield
     except SourceError as error:
-        if error.kind == "unreadable" and is_text(source) and gzip_damaged(Path(str(source))):
+        if error.kind == "unreadable" and _gzip_damaged(source):
             raise damaged() from error
         raise
     except AnalyticsError:
@@ -101,6 +101,10 @@ def _damage_named(engine: Engine, source: Source) -> Iterator[None]:
         if engine.parquet_damaged(source):
             raise damaged() from exc
         raise
+
+
+def _gzip_damaged(source: Source) -> bool:
+    return is_text(source) and gzip_damaged(Path(str(source)))
 
 
 NUMERIC_KINDS = ("int", "money", "number", "percent")
@@ -121,7 +125,7 @@ def _validated(
     not only those the indicators read."""
     staged = _staged(engine, source, mapping, csv_format, exact=exact, every=every)
     report = validate_staged(engine, staged)
-    if not report.ok and is_text(source) and gzip_damaged(Path(str(source))):
+    if not report.ok and _gzip_damaged(source):
         # The engine reads a damaged gzip file without checking it: its problems are the
         # damage's (rows cut short where the bytes went wrong), not the data's.
         raise damaged()
