@@ -51,14 +51,20 @@ def _through_waitress(options: dict[str, Any], headers: dict[str, str]) -> tuple
     server = create_server(get_wsgi_application(), **options)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    # A generous timeout: on a loaded machine (CI runs other suites alongside) the first request
+    # through Django can take seconds.
+    connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=60)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
         connection.request("GET", "/healthz", headers=headers)
         response = connection.getresponse()
         return response.status, response.getheader("Location") or ""
     finally:
-        server.close()
-        thread.join(timeout=5)
+        connection.close()
+        # The server is closed from its own loop: closed from this thread, its sockets would
+        # vanish under the loop's `select` ("Bad file descriptor" in the server's thread).
+        server.trigger.pull_trigger(server.close)
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "waitress did not stop"
 
 
 @pytest.fixture
