@@ -88,7 +88,10 @@ def test_a_file_with_problems_prints_its_report_fails_and_stores_only_the_failed
         (["--organisation", "999"], "No organisation matches '999'"),
         (["--organisation", "SENAE", "--user", "nobody"], "No active user is called 'nobody'"),
         (["--organisation", "SENAE", "--user", "bob"], "bob is not an integrity officer of SENAE"),
-        (["--organisation", "SENAE", "--mapping", "excel"], "invalid choice: 'excel'"),
+        (
+            ["--organisation", "SENAE", "--mapping", "excel"],
+            "'excel' is neither a shipped layout \\(kcs, bacuda\\) nor a mapping file",
+        ),
     ],
 )
 def test_bad_arguments_fail_clearly_and_store_nothing(
@@ -133,3 +136,103 @@ def test_an_unexpected_error_is_a_plain_command_error_and_traceback_shows_it(
     assert not AnalysisRun.objects.exists()
     with pytest.raises(duckdb.BinderException):
         _import(str(declarations_csv), "--organisation", "senae", "--traceback")
+
+
+# The administration's own export: the canonical columns under other names, as a mapping file
+# given to the command says.
+OWN_NAMES = {
+    "declaration_id": "Numero DAU",
+    "item_no": "Item",
+    "lodged_at": "Fecha",
+    "office_id": "Aduana",
+    "declarant_id": "Agente",
+    "importer_id": "Importador",
+    "officer_id": "Aforador",
+    "hs_code": "Partida",
+    "customs_value": "Valor CIF",
+}
+
+
+def _own_export(declarations_csv: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The test file with its columns renamed, and the mapping file that reads it."""
+    header, rest = declarations_csv.read_text().split("\n", 1)
+    renamed = [OWN_NAMES.get(name.strip('"'), name) for name in header.split(",")]
+    export = tmp_path / "export.csv"
+    export.write_text(",".join(renamed) + "\n" + rest)
+    mapping = tmp_path / "senae.yaml"
+    columns = "".join(f"  {canonical}: {own}\n" for canonical, own in OWN_NAMES.items())
+    mapping.write_text(f"name: SENAE export\ncolumns:\n{columns}")
+    return export, mapping
+
+
+def test_a_mapping_file_of_the_administrations_own_reads_its_export_and_is_kept_with_the_run(
+    client: Any, declarations_csv: Path, tmp_path: Path, ecuador: Any, alice: Any
+) -> None:
+    export, mapping = _own_export(declarations_csv, tmp_path)
+    _import(str(export), "--organisation", "SENAE", "--mapping", str(mapping))
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE
+    assert run.rows == 3000 and run.entities.exists()
+    assert (run.mapping, run.mapping_text) == ("", mapping.read_text())
+    client.force_login(alice)
+    page = client.get(f"/integrity/runs/{run.code}/").content.decode()
+    assert "<summary>The administration's own mapping file</summary>" in page
+    assert "declaration_id: Numero DAU" in page
+    api = client.get(f"/api/integrity/runs/{run.code}").json()
+    assert api["mapping_text"] == mapping.read_text()
+
+
+def test_without_the_mapping_file_the_own_export_fails_validation_naming_the_columns(
+    declarations_csv: Path, tmp_path: Path, ecuador: Any
+) -> None:
+    export, _mapping = _own_export(declarations_csv, tmp_path)
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing was analysed"):
+        call_command(
+            "integrity_import", str(export), "--organisation", "SENAE",
+            stdout=StringIO(), stderr=err,
+        )  # fmt: skip
+    assert "[declaration_id]" in err.getvalue()
+
+
+def test_a_run_whose_mapping_names_columns_the_file_lacks_gets_its_report(
+    declarations_csv: Path, tmp_path: Path, ecuador: Any
+) -> None:
+    _export, mapping = _own_export(declarations_csv, tmp_path)
+    with pytest.raises(CommandError, match="Nothing was analysed"):
+        _import(str(declarations_csv), "--organisation", "SENAE", "--mapping", str(mapping))
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.FAILED_VALIDATION
+    assert run.mapping_text == mapping.read_text()
+    sources = {p["params"].get("source") for p in run.problems}
+    assert "Numero DAU" in sources
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("columns: [unclosed", "is not valid YAML"),
+        ("columns:\n  declaration: Numero DAU\n", "'declaration' is not a canonical column"),
+        ("- a list\n", "must be a YAML mapping with a 'columns' section"),
+        ("columns:\n  lodged_at: {column: Fecha, format: '%Q'}\n", "lodged_at"),
+    ],
+)
+def test_a_mapping_file_with_a_mistake_fails_before_anything_is_read_or_stored(
+    declarations_csv: Path, tmp_path: Path, ecuador: Any, text: str, message: str
+) -> None:
+    mapping = tmp_path / "wrong.yaml"
+    mapping.write_text(text)
+    with pytest.raises(CommandError, match=message):
+        _import(str(declarations_csv), "--organisation", "SENAE", "--mapping", str(mapping))
+    assert not AnalysisRun.objects.exists()
+    assert not AuditEntry.objects.filter(action="integrity.run_created").exists()
+
+
+def test_a_mapping_file_that_is_not_utf8_is_named(
+    declarations_csv: Path, tmp_path: Path, ecuador: Any
+) -> None:
+    mapping = tmp_path / "latin.yaml"
+    mapping.write_bytes("columns:\n  office_id: Aduana Año\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="is not UTF-8 text"):
+        _import(str(declarations_csv), "--organisation", "SENAE", "--mapping", str(mapping))
+    assert not AnalysisRun.objects.exists()

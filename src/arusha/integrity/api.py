@@ -46,7 +46,11 @@ class AnalysisRunOut(Schema):
     code: UUID
     administration: str
     source_name: str
-    mapping: str
+    mapping: str = Field(description="kcs or bacuda for a shipped layout; empty otherwise")
+    mapping_text: str = Field(
+        description="the YAML of the administration's own layout the file was read with "
+        "(given to integrity_import); empty for the canonical schema or a shipped layout"
+    )
     status: str
     rows: int
     created_at: datetime

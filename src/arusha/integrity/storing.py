@@ -16,6 +16,7 @@ from django.db.models import JSONField, Model, QuerySet
 from arusha.analytics import Engine, IntegrityResult, ValidationFailed, run_integrity
 from arusha.analytics.csvformat import CsvFormat
 from arusha.analytics.integrity import ProgressFn
+from arusha.analytics.mapping import Mapping, parse_mapping
 from arusha.core.models import Organisation, User
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue, PairCell
 
@@ -67,16 +68,19 @@ def analyse_file(
     user: User | None,
     source_name: str,
     mapping: str = "",
+    mapping_text: str = "",
     is_demo: bool = False,
     csv_format: CsvFormat | None = None,
 ) -> AnalysisRun:
     """Validate, then analyse, the file (a CSV file is read once for both); a run that fails
-    validation keeps only its report."""
+    validation keeps only its report. `mapping` names a shipped layout; `mapping_text` is the
+    YAML of one of the administration's own (see AnalysisRun.mapping_text)."""
     run = AnalysisRun(
         organisation=organisation,
         uploaded_by=user,
         source_name=source_name,
         mapping=mapping,
+        mapping_text=mapping_text,
         is_demo=is_demo,
     )
     return analyse_into(run, path, csv_format)
@@ -100,9 +104,7 @@ def analyse_into(
             progress(label, done, steps)
 
     try:
-        result = run_integrity(
-            path, run.mapping or None, analysing, csv_format=csv_format, engine=engine
-        )
+        result = run_integrity(path, layout(run), analysing, csv_format=csv_format, engine=engine)
     except ValidationFailed as failed:
         run.rows = failed.report.rows
         run.status = AnalysisRun.Status.FAILED_VALIDATION
@@ -116,6 +118,14 @@ def analyse_into(
     if progress is not None:
         progress(SAVING, steps, steps)
     return store_result(run, result)
+
+
+def layout(run: AnalysisRun) -> Mapping | str | None:
+    """How the run's file is read: its own layout's YAML, a shipped layout's name, or None for
+    the canonical schema."""
+    if run.mapping_text:
+        return parse_mapping(run.mapping_text, origin="the run's mapping")
+    return run.mapping or None
 
 
 SAVING = "Saving the results"  # the last step of a background analysis (see wording.STEPS)

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from arusha.analytics import AnalyticsError, Problem
+from arusha.analytics import AnalyticsError, MappingError, Problem
 from arusha.analytics.cli import CSV_HELP
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
+from arusha.analytics.mapping import parse_mapping
 from arusha.core import audit
 from arusha.core.access import is_code
 from arusha.core.models import Organisation, Role, User
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         "problems is not analysed: its validation report is printed and the command fails. "
         "A CSV file's encoding, delimiter, decimal mark and date order are detected unless "
         "given (--encoding latin-1 --delimiter ';' --decimal ',' --date-order dmy). "
+        "--mapping takes a shipped layout's name or a mapping file of your own (YAML). "
         "Example: arusha manage integrity_import declarations.parquet --organisation SENAE "
         "--mapping kcs --user integrity"
     )
@@ -38,9 +40,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--mapping",
-            choices=[m for m in AnalysisRun.MappingName.values if m],
             default="",
-            help="the file's layout if it is a known export (default: the canonical schema)",
+            help="the file's layout: a shipped one by name (kcs, bacuda) or the path of a mapping "
+            "file of your own (YAML, see docs/analytics.md); default: the canonical schema",
         )
         parser.add_argument(
             "--user", help="the integrity officer the run is recorded as uploaded by (username)"
@@ -54,13 +56,15 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         organisation = _organisation(options["organisation"])
         user = _officer(options["user"], organisation) if options["user"] else None
+        mapping, mapping_text = _mapping(options["mapping"])
         try:
             run = analyse_file(
                 path,
                 organisation=organisation,
                 user=user,
                 source_name=path.name,
-                mapping=options["mapping"],
+                mapping=mapping,
+                mapping_text=mapping_text,
                 csv_format=_csv_format(options),
             )
         except AnalyticsError as exc:
@@ -91,6 +95,28 @@ class Command(BaseCommand):
                 f"(failed run {run.code})."
             )
         self.stdout.write(self.style.SUCCESS(_done(run)))
+
+
+def _mapping(value: str) -> tuple[str, str]:
+    """A shipped layout's name, or the text of a mapping file checked before anything runs."""
+    if value in AnalysisRun.MappingName.values:
+        return value, ""
+    path = Path(value)
+    if not path.is_file():
+        shipped = ", ".join(m for m in AnalysisRun.MappingName.values if m)
+        raise CommandError(
+            f"--mapping {value!r} is neither a shipped layout ({shipped}) nor a mapping file."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+        parse_mapping(text, origin=str(path))
+    except UnicodeDecodeError:
+        raise CommandError(f"{path} is not UTF-8 text: save the mapping as UTF-8.") from None
+    except OSError as exc:
+        raise CommandError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from None
+    except MappingError as exc:
+        raise CommandError(str(exc)) from None
+    return "", text
 
 
 def _csv_format(options: dict[str, Any]) -> CsvFormat:
