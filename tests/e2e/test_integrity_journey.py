@@ -5,7 +5,6 @@ Selectors are ids and form field names, so the test holds whatever language the 
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -263,31 +262,43 @@ def test_an_analyst_in_spanish_reviews_a_flagged_officer_and_the_leads_show_it(
     screenshot(page, "integrity-ranked-leads-reviewed-es")
 
 
-def test_a_run_imported_with_the_administrations_own_layout_shows_it_on_a_phone_in_spanish(
+def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_spanish(
     page: Any, screenshot: Any, alice: Any, ecuador: Any, tmp_path: Path
 ) -> None:
-    from django.core.management import call_command
-
     data = tmp_path / "declarations.csv"
     write_dataset(GeneratorConfig(rows=3000, seed=7, offices=3, officers=15, declarants=40), data)
     header, rest = data.read_text().split("\n", 1)
     export = tmp_path / "senae-export.csv"
     export.write_text(header.replace('"declaration_id"', '"Numero DAU"') + "\n" + rest)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("columns:\n  declaration: Numero DAU\n")
     mapping = tmp_path / "senae.yaml"
     mapping.write_text("name: SENAE export\ncolumns:\n  declaration_id: Numero DAU\n")
-    call_command(
-        "integrity_import", str(export), "--organisation", "SENAE", "--mapping", str(mapping),
-        stdout=StringIO(),
-    )  # fmt: skip
 
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "alice")
-    page.goto("/integrity/")
+    page.goto("/integrity/upload/")
     page.locator("#language-select").select_option("es")
     page.wait_for_selector("html[lang=es]")
-    page.get_by_role("link", name="senae-export.csv").first.click()
+    guide = page.locator("#mapping-guide")
+    guide.locator("summary").click()
+    assert "Número de la declaración" in guide.locator("#canonical-columns").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "phone-integrity-mapping-guide-es")
+
+    # A mistake in the mapping is said beside its field; nothing is analysed.
+    page.locator("input[name=file]").set_input_files(str(export))
+    page.locator("input[name=mapping_file]").set_input_files(str(wrong))
+    page.locator("#upload-form button[type=submit]").click()
+    page.wait_for_selector("#upload-form .errorlist")
+    assert "tiene un error" in page.locator("#upload-form .errorlist").inner_text()
+    assert "'declaration' is not a canonical column" in page.locator("#upload-form").inner_text()
+
+    page.locator("input[name=file]").set_input_files(str(export))
+    page.locator("input[name=mapping_file]").set_input_files(str(mapping))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
     layout = page.locator("#layout")
-    layout.wait_for()
     summary = layout.locator("summary")
     assert summary.inner_text() == "El archivo de correspondencia propio de la administración"
     assert not layout.locator("pre").is_visible()  # folded until asked for

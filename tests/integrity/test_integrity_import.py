@@ -138,37 +138,10 @@ def test_an_unexpected_error_is_a_plain_command_error_and_traceback_shows_it(
         _import(str(declarations_csv), "--organisation", "senae", "--traceback")
 
 
-# The administration's own export: the canonical columns under other names, as a mapping file
-# given to the command says.
-OWN_NAMES = {
-    "declaration_id": "Numero DAU",
-    "item_no": "Item",
-    "lodged_at": "Fecha",
-    "office_id": "Aduana",
-    "declarant_id": "Agente",
-    "importer_id": "Importador",
-    "officer_id": "Aforador",
-    "hs_code": "Partida",
-    "customs_value": "Valor CIF",
-}
-
-
-def _own_export(declarations_csv: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """The test file with its columns renamed, and the mapping file that reads it."""
-    header, rest = declarations_csv.read_text().split("\n", 1)
-    renamed = [OWN_NAMES.get(name.strip('"'), name) for name in header.split(",")]
-    export = tmp_path / "export.csv"
-    export.write_text(",".join(renamed) + "\n" + rest)
-    mapping = tmp_path / "senae.yaml"
-    columns = "".join(f"  {canonical}: {own}\n" for canonical, own in OWN_NAMES.items())
-    mapping.write_text(f"name: SENAE export\ncolumns:\n{columns}")
-    return export, mapping
-
-
 def test_a_mapping_file_of_the_administrations_own_reads_its_export_and_is_kept_with_the_run(
-    client: Any, declarations_csv: Path, tmp_path: Path, ecuador: Any, alice: Any
+    client: Any, own_export: tuple[Path, Path], ecuador: Any, alice: Any
 ) -> None:
-    export, mapping = _own_export(declarations_csv, tmp_path)
+    export, mapping = own_export
     _import(str(export), "--organisation", "SENAE", "--mapping", str(mapping))
     run = AnalysisRun.objects.get()
     assert run.status == AnalysisRun.Status.DONE
@@ -183,9 +156,9 @@ def test_a_mapping_file_of_the_administrations_own_reads_its_export_and_is_kept_
 
 
 def test_without_the_mapping_file_the_own_export_fails_validation_naming_the_columns(
-    declarations_csv: Path, tmp_path: Path, ecuador: Any
+    own_export: tuple[Path, Path], ecuador: Any
 ) -> None:
-    export, _mapping = _own_export(declarations_csv, tmp_path)
+    export, _mapping = own_export
     err = StringIO()
     with pytest.raises(CommandError, match="Nothing was analysed"):
         call_command(
@@ -196,9 +169,9 @@ def test_without_the_mapping_file_the_own_export_fails_validation_naming_the_col
 
 
 def test_a_run_whose_mapping_names_columns_the_file_lacks_gets_its_report(
-    declarations_csv: Path, tmp_path: Path, ecuador: Any
+    declarations_csv: Path, own_export: tuple[Path, Path], ecuador: Any
 ) -> None:
-    _export, mapping = _own_export(declarations_csv, tmp_path)
+    _export, mapping = own_export
     with pytest.raises(CommandError, match="Nothing was analysed"):
         _import(str(declarations_csv), "--organisation", "SENAE", "--mapping", str(mapping))
     run = AnalysisRun.objects.get()

@@ -38,6 +38,18 @@ def test_each_title_is_word_for_word_the_librarys_in_english() -> None:
             assert str(wording.INDICATOR_TITLES[name]) == info.title, name
 
 
+def test_every_canonical_column_has_its_meaning_word_for_word_the_schemas_in_english() -> None:
+    from arusha.analytics import schema
+
+    assert list(wording.COLUMN_MEANINGS) == list(schema.NAMES)
+    with translation.override("en"):
+        assert [meaning for _n, _r, meaning in wording.canonical_columns()] == [
+            c.description for c in schema.COLUMNS
+        ]
+    with translation.override("es"):
+        assert wording.canonical_columns()[0][2] != schema.COLUMNS[0].description
+
+
 def test_every_indicator_and_contribution_of_a_run_has_a_title(run: Any) -> None:
     names = set(run.indicators.values_list("indicator", flat=True).distinct())
     for contributions in run.entities.values_list("contributions", flat=True):

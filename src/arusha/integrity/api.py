@@ -283,7 +283,9 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
         "`queued`): ask for the run until its status is `done`, `failed_validation` or `failed`. "
         "`organisation` is the code of a customs administration where you are an integrity "
         "officer; it may be left out when there is only one. `mapping` is the file's layout "
-        "(empty: the canonical schema, `kcs`, `bacuda`). The CSV settings left empty are "
+        "(empty: the canonical schema, `kcs`, `bacuda`); `mapping_file`, instead, a mapping "
+        "file of the administration's own (YAML, UTF-8, up to 64 KB), kept with the run as "
+        "`mapping_text`. The CSV settings left empty are "
         "detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), `decimal` "
         "(`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still makes a "
         "run, with status `failed_validation` and its problems. A file that cannot be read makes "
@@ -295,6 +297,7 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
 def create_run(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008 - how Ninja declares a file part
+    mapping_file: UploadedFile | None = File(None),  # noqa: B008
     organisation: Form[str] = "",
     mapping: Form[str] = "",
     encoding: Form[str] = "",
@@ -316,7 +319,8 @@ def create_run(
         "decimal": decimal,
         "date_order": date_order,
     }
-    form = UploadForm(data, {"file": file}, organisations=administrations)
+    files = {"file": file} | ({"mapping_file": mapping_file} if mapping_file else {})
+    form = UploadForm(data, files, organisations=administrations)
     if not form.is_valid():
         if "organisation" in form.errors:
             form.errors["organisation"] = form.error_class(

@@ -88,6 +88,7 @@ def queue_upload(
     source_name: str,
     mapping: str,
     csv_format: CsvFormat,
+    mapping_text: str = "",
 ) -> AnalysisRun:
     """Write the uploaded file to the queue and save its run as waiting; the analysis starts
     once the request's transaction is committed."""
@@ -99,6 +100,7 @@ def queue_upload(
             uploaded_by=user,
             source_name=source_name,
             mapping=mapping,
+            mapping_text=mapping_text,
             status=Status.QUEUED,
             pending_file=str(target),
             csv_settings=asdict(csv_format),

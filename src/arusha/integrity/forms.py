@@ -9,11 +9,14 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from arusha.analytics import MappingError
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
+from arusha.analytics.mapping import parse_mapping
 from arusha.core.models import Organisation
 from arusha.integrity.models import AnalysisRun, LeadReview
 
 UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+MAPPING_MAX_KB = 64
 
 
 def _declarations_file(upload: Any) -> None:
@@ -31,6 +34,15 @@ class UploadForm(forms.Form):
     )
     mapping = forms.ChoiceField(
         label=_("Layout of the file"), choices=AnalysisRun.MappingName.choices, required=False
+    )
+    mapping_file = forms.FileField(
+        label=_("Or a mapping file of your own (YAML)"),
+        required=False,
+        help_text=_(
+            "For an export whose columns have other names or formats: a short text file that "
+            "says which of its columns is which (see “How to write a mapping file” below). Keep "
+            "it beside your exports and give it with each one."
+        ),
     )
     # CSV settings: detected from the file unless chosen (exports from Latin America and Europe
     # are often Latin-1 text with semicolons and decimal commas).
@@ -86,6 +98,41 @@ class UploadForm(forms.Form):
                 params={"limit": limit},
             )
         return upload
+
+    def clean_mapping_file(self) -> str:
+        """The mapping's text, checked as the analysis will read it ("" when none is given)."""
+        upload = self.cleaned_data.get("mapping_file")
+        if not upload:
+            return ""
+        if upload.size > MAPPING_MAX_KB * 1024:
+            raise forms.ValidationError(
+                _("A mapping file is a short text: this one is larger than %(limit)s KB."),
+                params={"limit": MAPPING_MAX_KB},
+            )
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("The mapping file is not UTF-8 text: save it as UTF-8.")
+            ) from None
+        try:
+            parse_mapping(text, origin="The mapping file")
+        except MappingError as exc:
+            # The library's sentence names the key at fault; it is in English.
+            raise forms.ValidationError(
+                _("The mapping file has a mistake (in English): %(detail)s"),
+                params={"detail": str(exc)},
+            ) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mapping") and data.get("mapping_file"):
+            self.add_error(
+                "mapping_file",
+                _("Choose a known layout or give a mapping file of your own, not both."),
+            )
+        return data
 
     def csv_format(self) -> CsvFormat:
         """The CSV settings chosen; what is left on "Detect" is detected from the file."""

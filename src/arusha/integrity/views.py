@@ -34,6 +34,7 @@ from arusha.integrity.wording import (
     NOTICE,
     STILL_RUNNING,
     UNEXPECTED,
+    canonical_columns,
     explanation,
     has_wording,
     read_as,
@@ -117,6 +118,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "inline_mb": settings.INTEGRITY_INLINE_MAX_MB,
         "upload_mb": settings.INTEGRITY_UPLOAD_MAX_MB,
+        "columns": canonical_columns(),
     }
     return render(request, "integrity/run_upload.html", context)
 
@@ -133,6 +135,7 @@ def analyse_upload(
         "user": user,
         "source_name": name,
         "mapping": str(data.get("mapping") or ""),
+        "mapping_text": str(data.get("mapping_file") or ""),
         "csv_format": csv_format,
     }
     if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]

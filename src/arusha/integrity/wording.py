@@ -54,6 +54,38 @@ KINDS: dict[str, Promise] = {
 }
 
 
+# What each canonical column holds, for the guide to mapping files on the upload page: the
+# library's schema descriptions (arusha.analytics.schema), a test keeps one for every column.
+COLUMN_MEANINGS: dict[str, Promise] = {
+    "declaration_id": _("Declaration number, unique with item_no."),
+    "item_no": _("Item number within the declaration (default 1)."),
+    "lodged_at": _("Date or date and time the declaration was lodged."),
+    "released_at": _("Date and time the goods were released."),
+    "office_id": _("Customs office where the declaration was lodged."),
+    "declarant_id": _("Customs broker or declarant who lodged it."),
+    "importer_id": _("Importer of record."),
+    "officer_id": _("Officer who assessed or inspected the declaration."),
+    "hs_code": _("Tariff code, at least 6 digits."),
+    "origin_country": _("Country of origin, ISO 3166 alpha-2."),
+    "customs_value": _("Customs value in national currency."),
+    "net_mass_kg": _("Net mass in kilograms."),
+    "duty_rate": _("Duty rate in percent."),
+    "duty_paid": _("Duties and taxes paid, national currency."),
+    "channel_assigned": _("Channel the risk engine assigned."),
+    "channel_final": _("Channel after any manual change."),
+    "inspected": _("Whether the item was checked (documents or goods)."),
+    "offence_found": _("Whether an offence was found."),
+    "revenue_recovered": _("Additional duties and fines recovered."),
+}
+
+
+def canonical_columns() -> list[tuple[str, bool, str]]:
+    """Every column the analysis reads: its name, whether it is required, what it holds."""
+    from arusha.analytics import schema
+
+    return [(c.name, c.required, str(COLUMN_MEANINGS[c.name])) for c in schema.COLUMNS]
+
+
 # Each kind of validation problem, word for word the library's PROBLEM_KINDS in English.
 PROBLEM_KINDS: dict[str, Promise] = {
     "missing_column": _("Required column missing"),
