@@ -49,7 +49,7 @@ class AnalysisRunOut(Schema):
     mapping: str = Field(description="kcs or bacuda for a shipped layout; empty otherwise")
     mapping_text: str = Field(
         description="the YAML of the administration's own layout the file was read with "
-        "(given to integrity_import); empty for the canonical schema or a shipped layout"
+        "(a mapping file given with the file); empty for the canonical schema or a shipped layout"
     )
     status: str
     rows: int

@@ -36,9 +36,10 @@ class AnalysisRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     source_name = models.CharField(max_length=255)
     mapping = models.CharField(max_length=20, choices=MappingName.choices, blank=True)
-    # A layout of the administration's own (a mapping file given to `integrity_import`): its
-    # YAML as it was when the file was analysed, so that the run says how its columns were read
-    # even after the file changes. Empty for the canonical schema and the shipped layouts.
+    # A layout of the administration's own (a mapping file given with the upload, through the
+    # API or to `integrity_import`): its YAML as it was when the file was analysed, so that the
+    # run says how its columns were read even after the file changes. Empty for the canonical
+    # schema and the shipped layouts.
     mapping_text = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
     rows = models.PositiveIntegerField(default=0)
