@@ -296,6 +296,7 @@ def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_sp
 
     page.locator("input[name=file]").set_input_files(str(export))
     page.locator("input[name=mapping_file]").set_input_files(str(mapping))
+    page.locator("input[name=save_as]").fill("Exportación SENAE")
     page.locator("#upload-form button[type=submit]").click()
     page.locator("#ranked-entities").wait_for()
     layout = page.locator("#layout")
@@ -306,3 +307,23 @@ def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_sp
     assert "declaration_id: Numero DAU" in layout.locator("pre").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "phone-integrity-run-own-layout-es")
+
+    # The next export: the saved layout chosen from the list, no file to give again.
+    page.goto("/integrity/upload/")
+    page.locator("#id_mapping").select_option(label="Exportación SENAE")
+    page.locator("input[name=file]").set_input_files(str(export))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
+    assert page.locator("#layout summary").is_visible()
+
+    page.goto("/integrity/upload/")
+    page.locator("#saved-layouts").click()
+    saved = page.locator("#layouts article")
+    assert saved.count() == 1
+    assert saved.locator("h2").inner_text() == "Exportación SENAE"
+    saved.locator("summary").click()
+    assert "declaration_id: Numero DAU" in saved.locator("pre").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "phone-integrity-saved-layouts-es")
+    saved.locator("button[name=delete]").click()
+    page.locator("#no-layouts").wait_for()

@@ -30,6 +30,8 @@ def test_every_audited_action_of_the_app_is_documented() -> None:
         "integrity.indicators_exported",
         "integrity.lead_reviewed",
         "integrity.reviews_exported",
+        "integrity.layout_saved",
+        "integrity.layout_deleted",
     }
     for action in actions:
         assert f"`{action}`" in DOC.read_text()
@@ -60,6 +62,6 @@ def test_every_api_operation_of_the_app_is_documented() -> None:
         if path.startswith("/api/integrity/")
         for method in methods
     ]
-    assert len(operations) == 10
+    assert len(operations) == 11
     for method, path in operations:
         assert f"| {method} | `{path}" in documented, (method, path)

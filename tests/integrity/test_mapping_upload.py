@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from arusha.core.audit import AuditEntry
 from arusha.integrity import background
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, ColumnLayout
 from tests.integrity.test_api import Api
 
 
@@ -124,3 +125,100 @@ def test_the_api_takes_a_mapping_file_and_returns_its_text(
     assert refused.status_code == 422
     assert "'officer' is not a canonical column" in refused.content.decode()
     assert AnalysisRun.objects.count() == 1
+
+
+def test_a_mapping_saved_with_an_upload_reads_the_next_export_from_the_layout_list(
+    client: Any, alice: Any, ecuador: Any, own_export: tuple[Path, Path]
+) -> None:
+    export, mapping = own_export
+    client.force_login(alice)
+    _upload(client, ecuador, export, mapping.read_bytes(), save_as="SENAE export")
+    layout = ColumnLayout.objects.get()
+    assert (layout.organisation, layout.name, layout.saved_by) == (ecuador, "SENAE export", alice)
+    assert layout.text == mapping.read_text()
+    entry = AuditEntry.objects.get(action="integrity.layout_saved")
+    assert entry.details == {"name": "SENAE export", "replaced": False}
+
+    form = client.get(reverse("integrity:upload")).content.decode()
+    assert f'<option value="saved:{layout.pk}">SENAE export</option>' in form
+    _upload(client, ecuador, export, None, mapping=f"saved:{layout.pk}")
+    second = AnalysisRun.objects.latest("created_at")
+    assert second.status == AnalysisRun.Status.DONE and second.rows == 3000
+    assert (second.mapping, second.mapping_text) == ("", layout.text)
+
+    # Saved again under the same name: replaced, not doubled; the runs keep their own copies.
+    changed = mapping.read_bytes() + b"constants:\n  inspected: false\n"
+    _upload(client, ecuador, export, changed, save_as="SENAE export")
+    layout.refresh_from_db()
+    assert ColumnLayout.objects.count() == 1 and layout.text == changed.decode()
+    saved = AuditEntry.objects.filter(action="integrity.layout_saved").latest("pk")
+    assert saved.details["replaced"]
+    second.refresh_from_db()
+    assert second.mapping_text == mapping.read_text()
+
+
+def test_a_name_without_a_mapping_file_to_save_is_refused(
+    client: Any, alice: Any, ecuador: Any, own_export: tuple[Path, Path]
+) -> None:
+    export, _mapping = own_export
+    client.force_login(alice)
+    page = _upload(client, ecuador, export, None, save_as="SENAE export").content.decode()
+    assert "Give the mapping file to save under this name." in page
+    assert not AnalysisRun.objects.exists() and not ColumnLayout.objects.exists()
+
+
+def test_another_administrations_layout_is_neither_offered_nor_accepted(
+    client: Any, alice: Any, charlie: Any, ecuador: Any, peru: Any, own_export: tuple[Path, Path]
+) -> None:
+    export, mapping = own_export
+    theirs = ColumnLayout.objects.create(organisation=peru, name="SUNAT", text=mapping.read_text())
+    client.force_login(alice)
+    assert f"saved:{theirs.pk}" not in client.get(reverse("integrity:upload")).content.decode()
+    page = _upload(client, ecuador, export, None, mapping=f"saved:{theirs.pk}").content.decode()
+    assert 'id="upload-form"' in page and "is not one of the available choices" in page
+    assert not AnalysisRun.objects.exists()
+    listing = client.get(reverse("integrity:layouts")).content.decode()
+    assert "SUNAT" not in listing and 'id="no-layouts"' in listing
+    deleting = client.post(reverse("integrity:layouts"), {"delete": theirs.pk})
+    assert deleting.status_code == 404
+    assert ColumnLayout.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_layouts_page_shows_each_layout_and_deletes_it_audited(
+    client: Any, alice: Any, bob: Any, ecuador: Any, own_export: tuple[Path, Path]
+) -> None:
+    _export, mapping = own_export
+    layout = ColumnLayout.objects.create(
+        organisation=ecuador, name="SENAE export", text=mapping.read_text(), saved_by=alice
+    )
+    client.force_login(bob)  # a viewer of the same administration
+    assert client.get(reverse("integrity:layouts")).status_code == 404
+    assert client.post(reverse("integrity:layouts"), {"delete": layout.pk}).status_code == 404
+    client.force_login(alice)
+    page = client.get(reverse("integrity:layouts"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "SENAE export" in page and "declaration_id: Numero DAU" in page
+    assert "Eliminar este formato" in page
+    response = client.post(reverse("integrity:layouts"), {"delete": layout.pk}, follow=True)
+    assert response.status_code == 200 and not ColumnLayout.objects.exists()
+    entry = AuditEntry.objects.get(action="integrity.layout_deleted")
+    assert (entry.actor, entry.details) == (alice, {"name": "SENAE export"})
+    assert client.post(reverse("integrity:layouts"), {"delete": "x"}).status_code == 404
+
+
+def test_the_api_saves_a_layout_lists_it_and_reads_a_file_with_it(
+    client: Any, alice: Any, charlie: Any, ecuador: Any, own_export: tuple[Path, Path]
+) -> None:
+    export, mapping = own_export
+    api = Api(client, alice)
+    data = {
+        "file": SimpleUploadedFile(export.name, export.read_bytes()),
+        "mapping_file": SimpleUploadedFile("senae.yaml", mapping.read_bytes()),
+        "save_as": "SENAE export",
+    }
+    assert client.post("/api/integrity/runs", data, headers=api.auth).status_code == 201
+    layouts = api.get("/layouts").json()
+    assert [(x["name"], x["text"]) for x in layouts] == [("SENAE export", mapping.read_text())]
+    assert AuditEntry.objects.get(action="integrity.layout_saved").details["via"] == "api"
+    again = api.upload(export.name, export.read_bytes(), mapping=layouts[0]["mapping"])
+    assert again.status_code == 201 and again.json()["mapping_text"] == mapping.read_text()
+    assert Api(client, charlie).get("/layouts").json() == []

@@ -28,9 +28,10 @@ from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.core.paging import paginate
 from arusha.integrity import access, background, drilldown, reviews, wording
-from arusha.integrity.forms import UploadForm
+from arusha.integrity.forms import SAVED, UploadForm
 from arusha.integrity.models import (
     AnalysisRun,
+    ColumnLayout,
     EntityScore,
     IndicatorValue,
     LeadReview,
@@ -264,6 +265,39 @@ def _kind(kind: str) -> str:
     return kind
 
 
+class LayoutOut(Schema):
+    mapping: str = Field(description="the value to send as `mapping` to read a file with it")
+    name: str
+    administration: str
+    text: str = Field(description="the mapping file (YAML)")
+    saved_by: str | None
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_mapping(layout: ColumnLayout) -> str:
+        return f"{SAVED}{layout.pk}"
+
+    @staticmethod
+    def resolve_administration(layout: ColumnLayout) -> str:
+        return layout.organisation.label
+
+    @staticmethod
+    def resolve_saved_by(layout: ColumnLayout) -> str | None:
+        return layout.saved_by.get_username() if layout.saved_by else None
+
+
+@router.get(
+    "/layouts",
+    response=list[LayoutOut],
+    summary="Saved layouts (mapping files) of your administrations",
+)
+def list_layouts(request: HttpRequest) -> QuerySet[ColumnLayout]:
+    administrations = access.officer_administrations(_user(request))
+    return ColumnLayout.objects.filter(organisation__in=administrations).select_related(
+        "organisation", "saved_by"
+    )
+
+
 @router.get("/runs", response=list[AnalysisRunOut], summary="Analysis runs you may see")
 @paginate
 def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
@@ -283,9 +317,10 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
         "`queued`): ask for the run until its status is `done`, `failed_validation` or `failed`. "
         "`organisation` is the code of a customs administration where you are an integrity "
         "officer; it may be left out when there is only one. `mapping` is the file's layout "
-        "(empty: the canonical schema, `kcs`, `bacuda`); `mapping_file`, instead, a mapping "
-        "file of the administration's own (YAML, UTF-8, up to 64 KB), kept with the run as "
-        "`mapping_text`. The CSV settings left empty are "
+        "(empty: the canonical schema, `kcs`, `bacuda`, or a saved layout's `saved:N` from "
+        "`GET /layouts`); `mapping_file`, instead, a mapping file of the administration's own "
+        "(YAML, UTF-8, up to 64 KB), kept with the run as `mapping_text`, and `save_as` a name "
+        "to save it under as a layout of the administration. The CSV settings left empty are "
         "detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), `decimal` "
         "(`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still makes a "
         "run, with status `failed_validation` and its problems. A file that cannot be read makes "
@@ -300,6 +335,7 @@ def create_run(
     mapping_file: UploadedFile | None = File(None),  # noqa: B008
     organisation: Form[str] = "",
     mapping: Form[str] = "",
+    save_as: Form[str] = "",
     encoding: Form[str] = "",
     delimiter: Form[str] = "",
     decimal: Form[str] = "",
@@ -314,6 +350,7 @@ def create_run(
     data = {
         "organisation": _organisation(administrations, organisation),
         "mapping": mapping,
+        "save_as": save_as,
         "encoding": encoding,
         "delimiter": delimiter,
         "decimal": decimal,

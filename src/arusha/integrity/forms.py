@@ -13,10 +13,11 @@ from arusha.analytics import MappingError
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
 from arusha.analytics.mapping import parse_mapping
 from arusha.core.models import Organisation
-from arusha.integrity.models import AnalysisRun, LeadReview
+from arusha.integrity.models import AnalysisRun, ColumnLayout, LeadReview
 
 UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 MAPPING_MAX_KB = 64
+SAVED = "saved:"  # the layout list's value for a saved layout: "saved:<its number>"
 
 
 def _declarations_file(upload: Any) -> None:
@@ -40,8 +41,16 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_(
             "For an export whose columns have other names or formats: a short text file that "
-            "says which of its columns is which (see “How to write a mapping file” below). Keep "
-            "it beside your exports and give it with each one."
+            "says which of its columns is which (see “How to write a mapping file” below)."
+        ),
+    )
+    save_as = forms.CharField(
+        label=_("Save the mapping file as a layout of the administration, named"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Then choose it in the layout list with the next export instead of giving the file "
+            "again. A layout of the same name is replaced."
         ),
     )
     # CSV settings: detected from the file unless chosen (exports from Latin America and Europe
@@ -85,6 +94,19 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        layouts = ColumnLayout.objects.filter(organisation__in=organisations).select_related(
+            "organisation"
+        )
+        several = organisations.count() > 1
+
+        def label(layout: ColumnLayout) -> str:
+            return f"{layout.name} ({layout.organisation.label})" if several else layout.name
+
+        saved = [(f"{SAVED}{layout.pk}", label(layout)) for layout in layouts]
+        choices: list[Any] = list(AnalysisRun.MappingName.choices)
+        if saved:
+            choices.append((_("Saved layouts of the administration"), saved))
+        self.fields["mapping"].choices = choices  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -126,12 +148,28 @@ class UploadForm(forms.Form):
         return text
 
     def clean(self) -> dict[str, Any]:
+        """`mapping_text`: the YAML the file is read with, given or saved (empty for the
+        canonical schema and the shipped layouts, which `mapping` names)."""
         data = super().clean() or {}
-        if data.get("mapping") and data.get("mapping_file"):
+        mapping, given = str(data.get("mapping") or ""), str(data.get("mapping_file") or "")
+        data["mapping_text"] = given
+        if mapping and given:
             self.add_error(
                 "mapping_file",
                 _("Choose a known layout or give a mapping file of your own, not both."),
             )
+        elif mapping.startswith(SAVED):
+            layout = ColumnLayout.objects.filter(
+                pk=mapping.removeprefix(SAVED), organisation=data.get("organisation")
+            ).first()
+            if layout is None:
+                self.add_error(
+                    "mapping", _("That layout is another administration's: choose one of its own.")
+                )
+            else:
+                data["mapping"], data["mapping_text"] = "", layout.text
+        if data.get("save_as") and not given:
+            self.add_error("save_as", _("Give the mapping file to save under this name."))
         return data
 
     def csv_format(self) -> CsvFormat:

@@ -230,3 +230,29 @@ class LeadReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_kind} {self.entity_id}: {self.decision}"
+
+
+class ColumnLayout(models.Model):
+    """A mapping file an administration saved, to read its own exports without giving the file
+    with each one. A run read with it keeps a copy of its text (AnalysisRun.mapping_text)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="column_layouts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    text = models.TextField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("column layout")
+        verbose_name_plural = _("column layouts")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_layout_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

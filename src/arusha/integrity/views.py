@@ -27,7 +27,7 @@ from arusha.core.spreadsheets import safe_row
 from arusha.integrity import access, background, drilldown, reviews
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import ReviewForm, UploadForm
-from arusha.integrity.models import AnalysisRun, EntityScore, LeadReview
+from arusha.integrity.models import AnalysisRun, ColumnLayout, EntityScore, LeadReview
 from arusha.integrity.storing import analyse_file, save_upload
 from arusha.integrity.wording import (
     KINDS,
@@ -135,7 +135,7 @@ def analyse_upload(
         "user": user,
         "source_name": name,
         "mapping": str(data.get("mapping") or ""),
-        "mapping_text": str(data.get("mapping_file") or ""),
+        "mapping_text": str(data.get("mapping_text") or ""),
         "csv_format": csv_format,
     }
     if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]
@@ -146,7 +146,18 @@ def analyse_upload(
             save_upload(upload, path)
             run = analyse_file(path, **about)
     _audit_created(user, run, via)
+    if data.get("save_as"):
+        save_layout(user, run.organisation, str(data["save_as"]), run.mapping_text, via)
     return run
+
+
+def save_layout(user: User, organisation: Organisation, name: str, text: str, via: str) -> None:
+    """Keep a mapping file for the administration under `name` (replacing one of that name)."""
+    layout, created = ColumnLayout.objects.update_or_create(
+        organisation=organisation, name=name.strip(), defaults={"text": text, "saved_by": user}
+    )
+    details = {"name": layout.name, "replaced": not created} | ({"via": via} if via else {})
+    audit.record(user, "integrity.layout_saved", layout, organisation=organisation, details=details)
 
 
 def _audit_created(user: User, run: AnalysisRun, via: str) -> None:
@@ -263,6 +274,38 @@ def run_delete(request: HttpRequest, code: str) -> HttpResponse:
         "reviews": run.reviews.count(),
     }
     return render(request, "integrity/run_delete.html", {"run": run, "counts": counts})
+
+
+@login_required
+def layout_list(request: HttpRequest) -> HttpResponse:
+    """The mapping files the user's administrations saved: each one's text, and a button that
+    deletes it (runs read with it keep their own copy)."""
+    user = _user(request)
+    administrations = access.officer_administrations(user)
+    if not administrations.exists():
+        raise Http404
+    if request.method == "POST":
+        chosen = request.POST.get("delete", "")
+        layout = ColumnLayout.objects.filter(
+            pk=int(chosen) if chosen.isdigit() else 0, organisation__in=administrations
+        ).first()
+        if layout is None:
+            raise Http404
+        audit.record(
+            user,
+            "integrity.layout_deleted",
+            layout,
+            organisation=layout.organisation,
+            details={"name": layout.name},
+        )
+        layout.delete()
+        messages.success(request, _("The layout was deleted."))
+        return redirect("integrity:layouts")
+    layouts = ColumnLayout.objects.filter(organisation__in=administrations).select_related(
+        "organisation", "saved_by"
+    )
+    context = {"layouts": layouts, "several": administrations.count() > 1}
+    return render(request, "integrity/layout_list.html", context)
 
 
 @login_required
