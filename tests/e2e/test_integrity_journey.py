@@ -301,7 +301,7 @@ def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_sp
     page.locator("#ranked-entities").wait_for()
     layout = page.locator("#layout")
     summary = layout.locator("summary")
-    assert summary.inner_text() == "El archivo de correspondencia propio de la administración"
+    assert summary.inner_text() == "Formato guardado «Exportación SENAE»"
     assert not layout.locator("pre").is_visible()  # folded until asked for
     summary.click()
     assert "declaration_id: Numero DAU" in layout.locator("pre").inner_text()

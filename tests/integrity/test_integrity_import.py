@@ -90,7 +90,8 @@ def test_a_file_with_problems_prints_its_report_fails_and_stores_only_the_failed
         (["--organisation", "SENAE", "--user", "bob"], "bob is not an integrity officer of SENAE"),
         (
             ["--organisation", "SENAE", "--mapping", "excel"],
-            "'excel' is neither a shipped layout \\(kcs, bacuda\\) nor a mapping file",
+            "'excel' is neither a shipped layout \\(kcs, bacuda\\), nor a mapping file, nor a "
+            "layout SENAE saved",
         ),
     ],
 )
@@ -209,3 +210,19 @@ def test_a_mapping_file_that_is_not_utf8_is_named(
     with pytest.raises(CommandError, match="is not UTF-8 text"):
         _import(str(declarations_csv), "--organisation", "SENAE", "--mapping", str(mapping))
     assert not AnalysisRun.objects.exists()
+
+
+def test_a_layout_the_administration_saved_is_taken_by_its_name(
+    own_export: tuple[Path, Path], ecuador: Any, peru: Any
+) -> None:
+    from arusha.integrity.models import ColumnLayout
+
+    export, mapping = own_export
+    ColumnLayout.objects.create(organisation=ecuador, name="SENAE export", text=mapping.read_text())
+    _import(str(export), "--organisation", "SENAE", "--mapping", "SENAE export")
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE
+    assert (run.mapping_text, run.layout_name) == (mapping.read_text(), "SENAE export")
+    # Another administration's layout of that name is not taken.
+    with pytest.raises(CommandError, match="nor a layout SUNAT saved"):
+        _import(str(export), "--organisation", "SUNAT", "--mapping", "SENAE export")

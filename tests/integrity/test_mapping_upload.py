@@ -145,6 +145,9 @@ def test_a_mapping_saved_with_an_upload_reads_the_next_export_from_the_layout_li
     second = AnalysisRun.objects.latest("created_at")
     assert second.status == AnalysisRun.Status.DONE and second.rows == 3000
     assert (second.mapping, second.mapping_text) == ("", layout.text)
+    assert second.layout_name == "SENAE export"
+    run_page = client.get(reverse("integrity:run", args=[second.code])).content.decode()
+    assert "<summary>Saved layout “SENAE export”</summary>" in run_page
 
     # Saved again under the same name: replaced, not doubled; the runs keep their own copies.
     changed = mapping.read_bytes() + b"constants:\n  inspected: false\n"

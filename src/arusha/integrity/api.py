@@ -52,6 +52,9 @@ class AnalysisRunOut(Schema):
         description="the YAML of the administration's own layout the file was read with "
         "(a mapping file given with the file); empty for the canonical schema or a shipped layout"
     )
+    layout_name: str = Field(
+        description="the name of the saved layout it was read with or saved as; empty otherwise"
+    )
     status: str
     rows: int
     created_at: datetime

@@ -89,6 +89,7 @@ def queue_upload(
     mapping: str,
     csv_format: CsvFormat,
     mapping_text: str = "",
+    layout_name: str = "",
 ) -> AnalysisRun:
     """Write the uploaded file to the queue and save its run as waiting; the analysis starts
     once the request's transaction is committed."""
@@ -101,6 +102,7 @@ def queue_upload(
             source_name=source_name,
             mapping=mapping,
             mapping_text=mapping_text,
+            layout_name=layout_name,
             status=Status.QUEUED,
             pending_file=str(target),
             csv_settings=asdict(csv_format),

@@ -152,7 +152,7 @@ class UploadForm(forms.Form):
         canonical schema and the shipped layouts, which `mapping` names)."""
         data = super().clean() or {}
         mapping, given = str(data.get("mapping") or ""), str(data.get("mapping_file") or "")
-        data["mapping_text"] = given
+        data["mapping_text"], data["layout_name"] = given, str(data.get("save_as") or "")
         if mapping and given:
             self.add_error(
                 "mapping_file",
@@ -167,7 +167,11 @@ class UploadForm(forms.Form):
                     "mapping", _("That layout is another administration's: choose one of its own.")
                 )
             else:
-                data["mapping"], data["mapping_text"] = "", layout.text
+                data["mapping"], data["mapping_text"], data["layout_name"] = (
+                    "",
+                    layout.text,
+                    layout.name,
+                )
         if data.get("save_as") and not given:
             self.add_error("save_as", _("Give the mapping file to save under this name."))
         return data

@@ -41,6 +41,8 @@ class AnalysisRun(models.Model):
     # run says how its columns were read even after the file changes. Empty for the canonical
     # schema and the shipped layouts.
     mapping_text = models.TextField(blank=True)
+    # The name of the saved layout (ColumnLayout) it was read with or saved as, if any.
+    layout_name = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
     rows = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)

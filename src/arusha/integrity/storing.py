@@ -69,18 +69,21 @@ def analyse_file(
     source_name: str,
     mapping: str = "",
     mapping_text: str = "",
+    layout_name: str = "",
     is_demo: bool = False,
     csv_format: CsvFormat | None = None,
 ) -> AnalysisRun:
     """Validate, then analyse, the file (a CSV file is read once for both); a run that fails
     validation keeps only its report. `mapping` names a shipped layout; `mapping_text` is the
-    YAML of one of the administration's own (see AnalysisRun.mapping_text)."""
+    YAML of one of the administration's own (see AnalysisRun.mapping_text), `layout_name` the
+    name it is saved under, if it is."""
     run = AnalysisRun(
         organisation=organisation,
         uploaded_by=user,
         source_name=source_name,
         mapping=mapping,
         mapping_text=mapping_text,
+        layout_name=layout_name,
         is_demo=is_demo,
     )
     return analyse_into(run, path, csv_format)

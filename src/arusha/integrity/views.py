@@ -136,6 +136,7 @@ def analyse_upload(
         "source_name": name,
         "mapping": str(data.get("mapping") or ""),
         "mapping_text": str(data.get("mapping_text") or ""),
+        "layout_name": str(data.get("layout_name") or ""),
         "csv_format": csv_format,
     }
     if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from arusha.analytics.mapping import parse_mapping
 from arusha.core import audit
 from arusha.core.access import is_code
 from arusha.core.models import Organisation, Role, User
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, ColumnLayout
 from arusha.integrity.storing import analyse_file
 
 
@@ -41,8 +41,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mapping",
             default="",
-            help="the file's layout: a shipped one by name (kcs, bacuda) or the path of a mapping "
-            "file of your own (YAML, see docs/analytics.md); default: the canonical schema",
+            help="the file's layout: a shipped one by name (kcs, bacuda), the path of a mapping "
+            "file of your own (YAML, see docs/analytics.md), or the name of a layout the "
+            "administration saved in the platform; default: the canonical schema",
         )
         parser.add_argument(
             "--user", help="the integrity officer the run is recorded as uploaded by (username)"
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         organisation = _organisation(options["organisation"])
         user = _officer(options["user"], organisation) if options["user"] else None
-        mapping, mapping_text = _mapping(options["mapping"])
+        mapping, mapping_text, layout_name = _mapping(options["mapping"], organisation)
         try:
             run = analyse_file(
                 path,
@@ -65,6 +66,7 @@ class Command(BaseCommand):
                 source_name=path.name,
                 mapping=mapping,
                 mapping_text=mapping_text,
+                layout_name=layout_name,
                 csv_format=_csv_format(options),
             )
         except AnalyticsError as exc:
@@ -97,15 +99,20 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_done(run)))
 
 
-def _mapping(value: str) -> tuple[str, str]:
-    """A shipped layout's name, or the text of a mapping file checked before anything runs."""
+def _mapping(value: str, organisation: Organisation) -> tuple[str, str, str]:
+    """A shipped layout's name; or the text of a mapping file, checked before anything runs; or
+    the text and name of a layout the administration saved. As (mapping, text, layout name)."""
     if value in AnalysisRun.MappingName.values:
-        return value, ""
+        return value, "", ""
     path = Path(value)
     if not path.is_file():
+        saved = ColumnLayout.objects.filter(organisation=organisation, name=value).first()
+        if saved is not None:
+            return "", saved.text, saved.name
         shipped = ", ".join(m for m in AnalysisRun.MappingName.values if m)
         raise CommandError(
-            f"--mapping {value!r} is neither a shipped layout ({shipped}) nor a mapping file."
+            f"--mapping {value!r} is neither a shipped layout ({shipped}), nor a mapping file, "
+            f"nor a layout {organisation.label} saved."
         )
     try:
         text = path.read_text(encoding="utf-8")
@@ -116,7 +123,7 @@ def _mapping(value: str) -> tuple[str, str]:
         raise CommandError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from None
     except MappingError as exc:
         raise CommandError(str(exc)) from None
-    return "", text
+    return "", text, ""
 
 
 def _csv_format(options: dict[str, Any]) -> CsvFormat:
