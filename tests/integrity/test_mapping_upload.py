@@ -108,20 +108,14 @@ def test_the_api_takes_a_mapping_file_and_returns_its_text(
 ) -> None:
     export, mapping = own_export
     api = Api(client, alice)
-    data = {
-        "file": SimpleUploadedFile(export.name, export.read_bytes()),
-        "mapping_file": SimpleUploadedFile("senae.yaml", mapping.read_bytes()),
-    }
-    response = client.post("/api/integrity/runs", data, headers=api.auth)
+    yaml = SimpleUploadedFile("senae.yaml", mapping.read_bytes())
+    response = api.upload(export.name, export.read_bytes(), mapping_file=yaml)
     assert response.status_code == 201, response.content
     assert response.json()["mapping_text"] == mapping.read_text()
     assert response.json()["status"] == "done"
 
-    wrong = {
-        "file": SimpleUploadedFile(export.name, export.read_bytes()),
-        "mapping_file": SimpleUploadedFile("senae.yaml", b"columns:\n  officer: Aforador\n"),
-    }
-    refused = client.post("/api/integrity/runs", wrong, headers=api.auth)
+    wrong = SimpleUploadedFile("senae.yaml", b"columns:\n  officer: Aforador\n")
+    refused = api.upload(export.name, export.read_bytes(), mapping_file=wrong)
     assert refused.status_code == 422
     assert "'officer' is not a canonical column" in refused.content.decode()
     assert AnalysisRun.objects.count() == 1
@@ -213,12 +207,9 @@ def test_the_api_saves_a_layout_lists_it_and_reads_a_file_with_it(
 ) -> None:
     export, mapping = own_export
     api = Api(client, alice)
-    data = {
-        "file": SimpleUploadedFile(export.name, export.read_bytes()),
-        "mapping_file": SimpleUploadedFile("senae.yaml", mapping.read_bytes()),
-        "save_as": "SENAE export",
-    }
-    assert client.post("/api/integrity/runs", data, headers=api.auth).status_code == 201
+    yaml = SimpleUploadedFile("senae.yaml", mapping.read_bytes())
+    saving = api.upload(export.name, export.read_bytes(), mapping_file=yaml, save_as="SENAE export")
+    assert saving.status_code == 201
     layouts = api.get("/layouts").json()
     assert [(x["name"], x["text"]) for x in layouts] == [("SENAE export", mapping.read_text())]
     assert AuditEntry.objects.get(action="integrity.layout_saved").details["via"] == "api"

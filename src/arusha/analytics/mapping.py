@@ -74,13 +74,17 @@ def load_mapping(ref: str | Path) -> Mapping:
         )
         return parse_mapping(text, origin=f"built-in mapping {ref}")
     path = Path(ref)
+    return parse_mapping(read_mapping_text(path), origin=str(path))
+
+
+def read_mapping_text(path: Path) -> str:
+    """A mapping file's text; MappingError when it cannot be read or is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MappingError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from exc
     except UnicodeDecodeError as exc:
         raise MappingError(f"{path} is not UTF-8 text: save the mapping as UTF-8.") from exc
-    return parse_mapping(text, origin=str(path))
 
 
 def parse_mapping(text: str, origin: str = "mapping") -> Mapping:

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from arusha.core.models import Organisation, Role, User
-from arusha.integrity.models import AnalysisRun
+from arusha.integrity.models import AnalysisRun, ColumnLayout
 
 
 def officer_administrations(user: User) -> QuerySet[Organisation]:
@@ -28,6 +28,14 @@ def visible_runs(user: User) -> QuerySet[AnalysisRun]:
     return AnalysisRun.objects.filter(
         organisation__in=officer_administrations(user)
     ).select_related("organisation", "uploaded_by")
+
+
+def visible_layouts(user: User) -> QuerySet[ColumnLayout]:
+    """The layouts (mapping files) saved by the administrations where the user is an integrity
+    officer."""
+    return ColumnLayout.objects.filter(
+        organisation__in=officer_administrations(user)
+    ).select_related("organisation", "saved_by")
 
 
 def get_run_for_user(user: User, code: UUID | str) -> AnalysisRun:

@@ -295,10 +295,7 @@ class LayoutOut(Schema):
     summary="Saved layouts (mapping files) of your administrations",
 )
 def list_layouts(request: HttpRequest) -> QuerySet[ColumnLayout]:
-    administrations = access.officer_administrations(_user(request))
-    return ColumnLayout.objects.filter(organisation__in=administrations).select_related(
-        "organisation", "saved_by"
-    )
+    return access.visible_layouts(_user(request))
 
 
 @router.get("/runs", response=list[AnalysisRunOut], summary="Analysis runs you may see")

@@ -285,11 +285,10 @@ def layout_list(request: HttpRequest) -> HttpResponse:
     administrations = access.officer_administrations(user)
     if not administrations.exists():
         raise Http404
+    layouts = access.visible_layouts(user)
     if request.method == "POST":
         chosen = request.POST.get("delete", "")
-        layout = ColumnLayout.objects.filter(
-            pk=int(chosen) if chosen.isdigit() else 0, organisation__in=administrations
-        ).first()
+        layout = layouts.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
         if layout is None:
             raise Http404
         audit.record(
@@ -302,9 +301,6 @@ def layout_list(request: HttpRequest) -> HttpResponse:
         layout.delete()
         messages.success(request, _("The layout was deleted."))
         return redirect("integrity:layouts")
-    layouts = ColumnLayout.objects.filter(organisation__in=administrations).select_related(
-        "organisation", "saved_by"
-    )
     context = {"layouts": layouts, "several": administrations.count() > 1}
     return render(request, "integrity/layout_list.html", context)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from arusha.analytics import AnalyticsError, MappingError, Problem
 from arusha.analytics.cli import CSV_HELP
 from arusha.analytics.csvformat import CsvFormat, delimiter_option
-from arusha.analytics.mapping import parse_mapping
+from arusha.analytics.mapping import parse_mapping, read_mapping_text
 from arusha.core import audit
 from arusha.core.access import is_code
 from arusha.core.models import Organisation, Role, User
@@ -115,12 +115,8 @@ def _mapping(value: str, organisation: Organisation) -> tuple[str, str, str]:
             f"nor a layout {organisation.label} saved."
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_mapping_text(path)
         parse_mapping(text, origin=str(path))
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} is not UTF-8 text: save the mapping as UTF-8.") from None
-    except OSError as exc:
-        raise CommandError(f"Cannot read mapping file {path}: {exc.strerror or exc}.") from None
     except MappingError as exc:
         raise CommandError(str(exc)) from None
     return "", text, ""
