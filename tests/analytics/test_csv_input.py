@@ -22,6 +22,7 @@ from arusha.analytics import (
 from arusha.analytics.cli import main
 from arusha.analytics.csvformat import CsvFormat, detect
 from arusha.analytics.generate import generate_table
+from arusha.analytics.mapping import parse_mapping
 from arusha.analytics.synthetic import GeneratorConfig
 from tests.analytics.tables import declarations
 from tests.plain import assert_plain, engine_text
@@ -452,7 +453,6 @@ def test_a_date_that_does_not_exist_in_a_day_first_file_is_named_with_its_row(
 
 
 def test_a_mapping_can_fix_the_date_order(tmp_path: Path) -> None:
-    from arusha.analytics.mapping import parse_mapping
 
     path = dated(tmp_path / "export.csv", ["03/04/2024", "05/04/2024", "06/04/2024"])
     mapping = parse_mapping("csv:\n  date_order: dmy\n")
@@ -534,6 +534,22 @@ def test_the_summary_says_how_a_csv_file_was_read_detected_or_given(tmp_path: Pa
 
     pq.write_table(generated, parquet)
     assert run_integrity(parquet).summary["read_as"] == {}
+
+
+def test_dates_read_with_formats_of_the_mapping_are_said_so_not_given_an_order(
+    tmp_path: Path,
+) -> None:
+    generated, _truth = generate_table(GeneratorConfig(rows=2000, seed=5))
+    plain = tmp_path / "plain.csv"
+    pacsv.write_csv(generated, plain)
+    iso = '{column: %s, format: "%%Y-%%m-%%d %%H:%%M:%%S"}'
+    both = parse_mapping(
+        f"columns:\n  lodged_at: {iso % 'lodged_at'}\n  released_at: {iso % 'released_at'}\n"
+    )
+    assert run_integrity(plain, both).summary["read_as"]["date_order"] == "format"
+    # released_at is still read by the date order: it is said.
+    one = parse_mapping(f"columns:\n  lodged_at: {iso % 'lodged_at'}\n")
+    assert run_integrity(plain, one).summary["read_as"]["date_order"] == "ymd"
 
 
 def test_the_command_line_says_how_the_csv_file_was_read(

@@ -327,3 +327,44 @@ def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_sp
     screenshot(page, "phone-integrity-saved-layouts-es")
     saved.locator("button[name=delete]").click()
     page.locator("#no-layouts").wait_for()
+
+
+def test_a_newcomer_analyses_the_example_export_with_its_mapping_file_on_a_phone_in_portuguese(
+    page: Any, screenshot: Any, alice: Any, ecuador: Any, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "alice")
+    page.goto("/integrity/upload/")
+    page.locator("#language-select").select_option("pt")
+    page.wait_for_selector("html[lang=pt]")
+    examples = page.locator("#examples")
+    assert "Arquivos de exemplo" in examples.locator("h2").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    examples.scroll_into_view_if_needed()
+    screenshot(page, "phone-integrity-example-files-pt")
+
+    files = {}
+    for anchor in ("example-export", "example-mapping"):
+        with page.expect_download() as download:
+            page.locator(f"#{anchor}").click()
+        files[anchor] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[anchor])
+    assert files["example-export"].name == "arusha-example-export.csv"
+    assert files["example-export"].read_text().startswith("NUMERO_DAU;ITEM;")
+
+    page.locator("input[name=file]").set_input_files(str(files["example-export"]))
+    page.locator("input[name=mapping_file]").set_input_files(str(files["example-mapping"]))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
+    # As a person would: pairs only, flagged only. The two planted pairs lead.
+    page.locator("#filters select[name=kind]").select_option("pair")
+    page.locator("#filters input[name=flagged]").check()
+    page.locator("#filters button[type=submit]").click()
+    page.wait_for_url("**flagged=1**")
+    leads = page.locator("#ranked-entities tbody tr")
+    assert leads.count() == 2
+    names = leads.all_inner_texts()
+    assert any("OFR0007" in n and "DCL00016" in n for n in names), names
+    assert any("OFR0018" in n and "DCL00007" in n for n in names), names
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "phone-integrity-example-run-pt")

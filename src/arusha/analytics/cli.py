@@ -222,6 +222,7 @@ DATE_ORDER_TEXT = {
     "ymd": "year first (2024-02-26)",
     "dmy": "day first (26/02/2024)",
     "mdy": "month first (02/26/2024)",
+    "format": "in the formats of the mapping file",
 }
 
 

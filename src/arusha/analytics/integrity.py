@@ -169,20 +169,22 @@ def _staged(
             if retry is None:
                 break
             dialect = retry
-        staged.read_as = _read_as(dialect)
+        staged.read_as = _read_as(dialect, ref)
         return staged
     stored = frozenset(schema.NAMES) - (frozenset() if every else schema.UNREAD_BY_INDICATORS)
     return _read_once(engine, path, dialect, ref, exact, stored)
 
 
-def _read_as(dialect: Dialect) -> dict[str, str]:
+def _read_as(dialect: Dialect, ref: Mapping) -> dict[str, str]:
     """How the file was read, for the summary: what was detected is there as well as what was
-    given, so that a reader can see a wrong guess."""
+    given, so that a reader can see a wrong guess. The date order is "format" when every date
+    column of the file is read with a format the mapping gives: no order was used."""
+    ordered = any(ref.source_for(c.name) in dialect.header for c in _plain_dates(ref))
     return {
         "encoding": dialect.encoding,
         "delimiter": dialect.delimiter,
         "decimal": dialect.decimal,
-        "date_order": dialect.date_order,
+        "date_order": dialect.date_order if ordered else "format",
     }
 
 
@@ -271,7 +273,7 @@ def _read_table(
     staged.stored = True
     staged.exact_rows = exact
     staged.rejected = engine.csv_rejects()
-    staged.read_as = _read_as(dialect)
+    staged.read_as = _read_as(dialect, ref)
     return staged
 
 

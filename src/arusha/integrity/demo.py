@@ -1,5 +1,6 @@
 """Demo data of the integrity analytics app: one analysed run of generated declarations for SENAE,
-whose `integrity` user is its integrity officer. Generated from a fixed seed; loaded once."""
+whose `integrity` user is its integrity officer, and the example export's mapping file saved as
+a layout of SENAE (see integrity.examples). Generated from a fixed seed; loaded once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 from arusha.analytics import GeneratorConfig, build_demo
 from arusha.core.models import Organisation, User
-from arusha.integrity.models import AnalysisRun, LeadReview
+from arusha.integrity.examples import EXPORT_MAPPING, LAYOUT_NAME
+from arusha.integrity.models import AnalysisRun, ColumnLayout, LeadReview
 from arusha.integrity.storing import store_result
 
 # Small enough to load in seconds; large enough that the planted pairs stand out.
@@ -22,18 +24,27 @@ def load() -> list[str]:
     senae = Organisation.objects.filter(short_name="SENAE").first()
     if senae is None:
         return []
+    officer = User.objects.filter(username="integrity").first()
     if not AnalysisRun.objects.filter(organisation=senae, is_demo=True).exists():
         with tempfile.TemporaryDirectory(prefix="arusha-integrity-demo-") as tmp:
             demo = build_demo(Path(tmp), DEMO_CONFIG)
         run = AnalysisRun(
             organisation=senae,
-            uploaded_by=User.objects.filter(username="integrity").first(),
+            uploaded_by=officer,
             source_name=SOURCE_NAME,
             is_demo=True,
         )
         store_result(run, demo.result)
         _review_demo_leads(run)
-    return ["  risk analytics: one analysed run of generated declarations for SENAE (integrity)"]
+    ColumnLayout.objects.get_or_create(
+        organisation=senae,
+        name=LAYOUT_NAME,
+        defaults={"text": EXPORT_MAPPING, "saved_by": officer},
+    )
+    return [
+        "  risk analytics: one analysed run of generated declarations for SENAE (integrity),",
+        "    example files to try on the upload page, the example export's layout saved",
+    ]
 
 
 def _review_demo_leads(run: AnalysisRun) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.run_list, name="list"),
     path("upload/", views.run_upload, name="upload"),
     path("layouts/", views.layout_list, name="layouts"),
+    path("examples/<str:name>", views.example_file, name="example"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews.csv", views.review_export, name="reviews_export"),
     path("runs/<uuid:code>/", views.run_detail, name="run"),

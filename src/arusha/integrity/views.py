@@ -24,7 +24,7 @@ from arusha.core import audit
 from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
 from arusha.core.spreadsheets import safe_row
-from arusha.integrity import access, background, drilldown, reviews
+from arusha.integrity import access, background, drilldown, examples, reviews
 from arusha.integrity.charts import contribution_chart, mix_chart, observed_chart
 from arusha.integrity.forms import ReviewForm, UploadForm
 from arusha.integrity.models import AnalysisRun, ColumnLayout, EntityScore, LeadReview
@@ -119,6 +119,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         "inline_mb": settings.INTEGRITY_INLINE_MAX_MB,
         "upload_mb": settings.INTEGRITY_UPLOAD_MAX_MB,
         "columns": canonical_columns(),
+        "example_rows": examples.CONFIG.rows,
     }
     return render(request, "integrity/run_upload.html", context)
 
@@ -275,6 +276,20 @@ def run_delete(request: HttpRequest, code: str) -> HttpResponse:
         "reviews": run.reviews.count(),
     }
     return render(request, "integrity/run_delete.html", {"run": run, "counts": counts})
+
+
+@login_required
+def example_file(request: HttpRequest, name: str) -> HttpResponse:
+    """An example file to try the upload with (see integrity.examples): generated, invented
+    declarations, offered on the upload page to whoever may upload."""
+    if not access.officer_administrations(_user(request)).exists():
+        raise Http404
+    found = examples.example(name)
+    if found is None:
+        raise Http404
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response
 
 
 @login_required

@@ -275,6 +275,7 @@ DATE_ORDERS: dict[str, Promise] = {
     "ymd": _("dates year first (2024-02-26)"),
     "dmy": _("dates day first (26/02/2024)"),
     "mdy": _("dates month first (02/26/2024)"),
+    "format": _("dates in the formats of the mapping file"),
 }
 
 
