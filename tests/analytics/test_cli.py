@@ -141,3 +141,24 @@ def test_arguments_out_of_range_are_refused_before_anything_runs(
     assert refused.value.code == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_file_without_arushas_column_names_gets_a_hint_to_give_a_mapping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("NUMERO_DAU;FECHA\n1;26/02/2024\n", encoding="utf-8")
+    assert main(["validate", str(export)]) == 2
+    assert "[declaration_id] Required column declaration_id is missing" in capsys.readouterr().out
+    assert main(["validate", str(export)]) == 2
+    assert "give a mapping file that says which column is which" in capsys.readouterr().out
+    out = tmp_path / "out"
+    assert main(["integrity", str(export), "--out", str(out), "--quiet"]) == 2
+    assert "--mapping FILE" in capsys.readouterr().err
+    # With a mapping, the report names what the mapping lacks; no hint.
+    mapping = tmp_path / "ours.yaml"
+    mapping.write_text("columns:\n  declaration_id: NUMERO_DAU\n", encoding="utf-8")
+    assert main(["validate", str(export), "--mapping", str(mapping)]) == 2
+    printed = capsys.readouterr().out
+    assert "[lodged_at] Required column lodged_at is missing" in printed
+    assert "--mapping FILE" not in printed

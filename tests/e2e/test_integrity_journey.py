@@ -352,10 +352,27 @@ def test_a_newcomer_analyses_the_example_export_with_its_mapping_file_on_a_phone
     assert files["example-export"].name == "arusha-example-export.csv"
     assert files["example-export"].read_text().startswith("NUMERO_DAU;ITEM;")
 
+    # First without its mapping file: the report says the columns are not Arusha's and how
+    # to give a mapping; its link leads back to the guide on the upload page.
+    page.locator("input[name=file]").set_input_files(str(files["example-export"]))
+    page.locator("#upload-form button[type=submit]").click()
+    hint = page.locator("#mapping-hint")
+    hint.wait_for()
+    assert "arquivo de correspondência" in hint.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    hint.scroll_into_view_if_needed()
+    screenshot(page, "phone-integrity-mapping-hint-pt")
+    hint.locator("a").click()
+    page.wait_for_url("**/integrity/upload/#mapping-guide")
+    assert page.locator("#mapping-guide #canonical-columns").is_visible()  # unfolded
+
     page.locator("input[name=file]").set_input_files(str(files["example-export"]))
     page.locator("input[name=mapping_file]").set_input_files(str(files["example-mapping"]))
     page.locator("#upload-form button[type=submit]").click()
     page.locator("#ranked-entities").wait_for()
+    assert (
+        "datas nos formatos do arquivo de correspondência" in page.locator("#read-as").inner_text()
+    )
     # As a person would: pairs only, flagged only. The two planted pairs lead.
     page.locator("#filters select[name=kind]").select_option("pair")
     page.locator("#filters input[name=flagged]").check()

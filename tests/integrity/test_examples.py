@@ -151,3 +151,19 @@ def test_the_demo_saves_the_example_layout_once_and_it_reads_the_example_export(
     client.force_login(officer)
     run = _upload(client, layout.organisation, "export.csv", mapping=f"saved:{layout.pk}")
     assert run.status == AnalysisRun.Status.DONE and run.layout_name == examples.LAYOUT_NAME
+
+
+def test_the_example_export_without_its_mapping_fails_with_a_hint_to_give_one(
+    client: Any, alice: Any, ecuador: Any
+) -> None:
+    client.force_login(alice)
+    run = _upload(client, ecuador, "export.csv")
+    assert run.status == AnalysisRun.Status.FAILED_VALIDATION and run.needs_mapping
+    page = client.get(reverse("integrity:run", args=[run.code])).content.decode()
+    hint = page.split('id="mapping-hint">')[1].split("</p>")[0]
+    assert f'href="{reverse("integrity:upload")}#mapping-guide"' in hint
+    # Read with a shipped layout instead, the report names what that layout lacks: no hint.
+    kcs = _upload(client, ecuador, "export.csv", mapping="kcs")
+    assert kcs.status == AnalysisRun.Status.FAILED_VALIDATION and not kcs.needs_mapping
+    page = client.get(reverse("integrity:run", args=[kcs.code])).content.decode()
+    assert 'id="mapping-hint"' not in page

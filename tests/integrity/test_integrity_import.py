@@ -167,6 +167,7 @@ def test_without_the_mapping_file_the_own_export_fails_validation_naming_the_col
             stdout=StringIO(), stderr=err,
         )  # fmt: skip
     assert "[declaration_id]" in err.getvalue()
+    assert "give its mapping: --mapping FILE" in err.getvalue()
 
 
 def test_a_run_whose_mapping_names_columns_the_file_lacks_gets_its_report(
@@ -180,6 +181,7 @@ def test_a_run_whose_mapping_names_columns_the_file_lacks_gets_its_report(
     assert run.mapping_text == mapping.read_text()
     sources = {p["params"].get("source") for p in run.problems}
     assert "Numero DAU" in sources
+    assert not run.needs_mapping  # a mapping was given: its report says what it lacks
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from arusha.analytics.errors import AnalyticsError, ValidationFailed
 from arusha.analytics.generate import SCENARIOS, GeneratorConfig, truth_path_for, write_dataset
 from arusha.analytics.indicators.base import Settings
 from arusha.analytics.integrity import NOTICE, ProgressFn, run_integrity, validate, write_outputs
+from arusha.analytics.validation import ValidationReport
 
 PROG = "arusha analytics"
 EXAMPLES = {
@@ -237,8 +238,24 @@ def _read_as_text(read_as: dict[str, str]) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     report = validate(args.data, args.mapping, csv_format=_csv_format(args))
-    print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_text())
+    print(json.dumps(report.to_dict(), indent=2) if args.json else _report_text(report, args))
     return 0 if report.ok else 2
+
+
+MAPPING_HINT = (
+    "The file lacks columns under Arusha's own names. If it is your administration's own "
+    "export, whose columns have other names, give a mapping file that says which column is "
+    "which: --mapping FILE (see docs/analytics.md, Mappings)."
+)
+
+
+def _report_text(report: ValidationReport, args: argparse.Namespace) -> str:
+    """The report, and a hint when a file read without a mapping lacks required columns."""
+    text = report.to_text()
+    lacking = any(p.kind == "missing_column" and p.detail == "required" for p in report.problems)
+    if lacking and not getattr(args, "mapping", None):
+        text += "\n" + MAPPING_HINT
+    return text
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -280,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ValidationFailed as exc:
-        print(exc.report.to_text(), file=sys.stderr)
+        print(_report_text(exc.report, args), file=sys.stderr)
         return 2
     except AnalyticsError as exc:
         print(f"error: {exc}", file=sys.stderr)

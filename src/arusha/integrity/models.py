@@ -79,6 +79,17 @@ class AnalysisRun(models.Model):
         """Waiting for, or in, a background analysis."""
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
+    @property
+    def needs_mapping(self) -> bool:
+        """The file was read in the canonical schema and lacks required columns: most likely
+        the administration's own export, whose columns have other names."""
+        if self.status != self.Status.FAILED_VALIDATION or self.mapping or self.mapping_text:
+            return False
+        return any(
+            p.get("kind") == "missing_column" and p.get("detail") == "required"
+            for p in self.problems
+        )
+
 
 class EntityScore(models.Model):
     run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="entities")

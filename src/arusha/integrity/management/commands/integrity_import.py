@@ -166,6 +166,12 @@ def _report(run: AnalysisRun) -> str:
     for problem in run.problems:
         described = Problem(**{**problem, "rows": tuple(problem["rows"])}).describe()
         lines.append(f"- [{problem['column'] or '-'}] {described}")
+    if run.needs_mapping:
+        lines.append(
+            "The file lacks columns under Arusha's own names. If it is your administration's "
+            "own export, whose columns have other names, give its mapping: --mapping FILE, or "
+            "the name of a layout your administration saved."
+        )
     return "\n".join(lines)
 
 
