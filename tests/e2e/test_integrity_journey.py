@@ -385,3 +385,16 @@ def test_a_newcomer_analyses_the_example_export_with_its_mapping_file_on_a_phone
     assert any("OFR0018" in n and "DCL00007" in n for n in names), names
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "phone-integrity-example-run-pt")
+
+    # The same two leads, downloaded for the review meeting.
+    with page.expect_download() as download:
+        page.locator("#leads-csv").click()
+    assert "Baixar estas pistas" in page.locator("#leads-csv").inner_text()
+    leads_csv = tmp_path / download.value.suggested_filename
+    download.value.save_as(leads_csv)
+    lines = leads_csv.read_text().splitlines()
+    assert lines[0].startswith("rank,entity_kind,entity_id,")
+    assert sorted(line.split(",")[2] for line in lines[1:]) == [
+        "OFR0007|DCL00016",
+        "OFR0018|DCL00007",
+    ]

@@ -16,6 +16,7 @@ def _urls(run: Any) -> list[str]:
     return [
         reverse("integrity:run", args=[run.code]),
         reverse("integrity:export", args=[run.code]),
+        reverse("integrity:leads_export", args=[run.code]),
         reverse("integrity:entity", args=[run.code, "officer", officer.entity_id]),
     ]
 

@@ -30,6 +30,7 @@ def test_every_audited_action_of_the_app_is_documented() -> None:
         "integrity.indicators_exported",
         "integrity.lead_reviewed",
         "integrity.reviews_exported",
+        "integrity.leads_exported",
         "integrity.layout_saved",
         "integrity.layout_deleted",
     }

@@ -128,6 +128,7 @@ LABELS: dict[str, Promise] = {
     "integrity.indicators_exported": _("Analysis indicators exported"),
     "integrity.lead_reviewed": _("Lead reviewed"),
     "integrity.reviews_exported": _("Reviews of leads exported"),
+    "integrity.leads_exported": _("Ranked leads exported"),
     "integrity.layout_saved": _("Column layout saved"),
     "integrity.layout_deleted": _("Column layout deleted"),
 }

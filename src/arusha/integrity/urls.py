@@ -19,5 +19,6 @@ urlpatterns = [
     path("runs/<uuid:code>/progress/", views.run_progress, name="progress"),
     path("runs/<uuid:code>/delete/", views.run_delete, name="delete"),
     path("runs/<uuid:code>/indicators.csv", views.run_export, name="export"),
+    path("runs/<uuid:code>/leads.csv", views.run_leads_export, name="leads_export"),
     path("runs/<uuid:code>/<str:kind>/<path:entity>/", views.entity_detail, name="entity"),
 ]

@@ -174,36 +174,44 @@ def _suffix(name: str) -> str:
     return next((s for s in known if lowered.endswith(s)), PurePath(lowered).suffix)
 
 
+def _ranked(request: HttpRequest, run: AnalysisRun) -> tuple[Any, dict[str, Any]]:
+    """The run's ranked leads the query's filters ask for (kind, office, flagged only, not yet
+    reviewed), with their reviews, in rank order; and the filters."""
+    kind = request.GET.get("kind", "officer")
+    filters = {
+        "kind": kind if kind in KINDS else "officer",
+        "office": request.GET.get("office", ""),
+        "flagged_only": request.GET.get("flagged") == "1",
+        "unreviewed_only": request.GET.get("unreviewed") == "1",
+    }
+    entities = run.entities.filter(entity_kind=filters["kind"])
+    if filters["office"]:
+        entities = entities.filter(office_id=filters["office"])
+    if filters["flagged_only"]:
+        entities = entities.filter(flags__gt=0)
+    if filters["unreviewed_only"]:
+        entities = reviews.awaiting(run, entities)
+    return reviews.with_reviews(run, entities).order_by("rank", "pk"), filters
+
+
 @login_required
 def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     run = access.get_run_for_user(_user(request), code)
-    kind = request.GET.get("kind", "officer")
-    kind = kind if kind in KINDS else "officer"
-    office = request.GET.get("office", "")
-    flagged_only = request.GET.get("flagged") == "1"
-    unreviewed_only = request.GET.get("unreviewed") == "1"
-    entities = run.entities.filter(entity_kind=kind)
-    if office:
-        entities = entities.filter(office_id=office)
-    if flagged_only:
-        entities = entities.filter(flags__gt=0)
-    if unreviewed_only:
-        entities = reviews.awaiting(run, entities)
+    ranked, filters = _ranked(request, run)
     offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
-    ranked = reviews.with_reviews(run, entities).order_by("rank", "pk")
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "run": run,
         "notice": NOTICE,
         "error": run_error(run.error) if run.status == AnalysisRun.Status.FAILED else "",
         "progress": _progress(run),
         **_paged(request, ranked, PAGE_ROWS, "entities"),
-        "unreviewed_only": unreviewed_only,
+        **filters,
+        "leads_query": query.urlencode(),
         "awaiting": _awaiting(run),
         "kinds": KINDS.items(),
-        "kind": kind,
-        "office": office,
         "offices": sorted(set(offices)),
-        "flagged_only": flagged_only,
         "read_as": read_as(run.summary.get("read_as") or {}),
         # Runs stored before explanations had a structured form show their English.
         "english_reasons": run.entities.exclude(top_reason="").filter(top_wording=[]).exists(),
@@ -412,6 +420,50 @@ def run_export(request: HttpRequest, code: str) -> HttpResponse:
             row[-1] = explanation(parts)
         # Identifiers come from an uploaded file: never let one run as a formula.
         writer.writerow(safe_row(row))
+    return response
+
+
+@login_required
+def run_leads_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The ranked leads the run's page lists, with its filters, as CSV: rank, score, flags, the
+    main reason in the reader's language and the review. Audited, as it names people."""
+    run = access.get_run_for_user(_user(request), code)
+    if not run.is_done:
+        raise Http404
+    ranked, filters = _ranked(request, run)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="leads-{filters["kind"]}-{run.code}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "rank", "entity_kind", "entity_id", "office_id", "score", "flags",
+            "main_indicator", "main_reason", "review", "conclusion", "reviewed_at",
+            "earlier_conclusion", "earlier_reviewed_at",
+        ]
+    )  # fmt: skip
+    audit.record(
+        _user(request),
+        "integrity.leads_exported",
+        run,
+        organisation=run.organisation,
+        details={"rows": ranked.count(), **filters},
+    )
+    for e in ranked.iterator(chunk_size=500):
+        reason = explanation(e.top_wording) if has_wording(e.top_wording) else e.top_reason
+        writer.writerow(
+            safe_row(
+                [
+                    e.rank, e.entity_kind, e.entity_id, e.office_id, f"{e.score:.4f}", e.flags,
+                    e.top_indicator, reason, e.decision or "",
+                    reviews.decision_label(e.decision),
+                    e.decided_at.isoformat() if e.decided_at else "",
+                    reviews.decision_label(e.earlier_decision),
+                    e.earlier_at.isoformat() if e.earlier_at else "",
+                ]
+            )
+        )  # fmt: skip
     return response
 
 
