@@ -437,14 +437,7 @@ def list_entities(
     unreviewed: bool = False,
 ) -> QuerySet[EntityScore]:
     run = _done(access.get_run_for_user(_user(request), code))
-    entities = run.entities.filter(entity_kind=_kind(kind) or "officer")
-    if office:
-        entities = entities.filter(office_id=office)
-    if flagged:
-        entities = entities.filter(flags__gt=0)
-    if unreviewed:
-        entities = reviews.awaiting(run, entities)
-    return reviews.with_reviews(run, entities).order_by("rank", "pk")
+    return reviews.ranked(run, _kind(kind) or "officer", office, flagged, unreviewed)
 
 
 @router.get(

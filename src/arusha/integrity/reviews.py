@@ -86,6 +86,21 @@ def with_reviews(run: AnalysisRun, scores: QuerySet[EntityScore]) -> QuerySet[En
     )
 
 
+def ranked(
+    run: AnalysisRun, kind: str, office: str = "", flagged: bool = False, unreviewed: bool = False
+) -> QuerySet[EntityScore]:
+    """The run's leads of one kind, as its page, its CSV and the API filter them (an office,
+    flagged only, flagged and not yet reviewed here), with their reviews, in rank order."""
+    scores = run.entities.filter(entity_kind=kind)
+    if office:
+        scores = scores.filter(office_id=office)
+    if flagged:
+        scores = scores.filter(flags__gt=0)
+    if unreviewed:
+        scores = awaiting(run, scores)
+    return with_reviews(run, scores).order_by("rank", "pk")
+
+
 def awaiting(run: AnalysisRun, scores: QuerySet[EntityScore]) -> QuerySet[EntityScore]:
     """The flagged leads of `scores` with no review on this run."""
     return scores.filter(flags__gt=0).exclude(Exists(_reviews_of_row(run, this_run=True)))

@@ -177,21 +177,19 @@ def _suffix(name: str) -> str:
 def _ranked(request: HttpRequest, run: AnalysisRun) -> tuple[Any, dict[str, Any]]:
     """The run's ranked leads the query's filters ask for (kind, office, flagged only, not yet
     reviewed), with their reviews, in rank order; and the filters."""
-    kind = request.GET.get("kind", "officer")
+    asked = request.GET.get("kind", "officer")
+    kind = asked if asked in KINDS else "officer"
+    office = request.GET.get("office", "")
+    flagged = request.GET.get("flagged") == "1"
+    unreviewed = request.GET.get("unreviewed") == "1"
+    leads = reviews.ranked(run, kind, office=office, flagged=flagged, unreviewed=unreviewed)
     filters = {
-        "kind": kind if kind in KINDS else "officer",
-        "office": request.GET.get("office", ""),
-        "flagged_only": request.GET.get("flagged") == "1",
-        "unreviewed_only": request.GET.get("unreviewed") == "1",
+        "kind": kind,
+        "office": office,
+        "flagged_only": flagged,
+        "unreviewed_only": unreviewed,
     }
-    entities = run.entities.filter(entity_kind=filters["kind"])
-    if filters["office"]:
-        entities = entities.filter(office_id=filters["office"])
-    if filters["flagged_only"]:
-        entities = entities.filter(flags__gt=0)
-    if filters["unreviewed_only"]:
-        entities = reviews.awaiting(run, entities)
-    return reviews.with_reviews(run, entities).order_by("rank", "pk"), filters
+    return leads, filters
 
 
 @login_required
