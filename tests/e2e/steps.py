@@ -14,3 +14,9 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/")
+
+
+def choose_language(page: Any, language: str) -> None:
+    """Choose a language in the header's switcher and wait for the page in it."""
+    page.locator("#language-select").select_option(language)
+    page.wait_for_selector(f"html[lang={language}]")

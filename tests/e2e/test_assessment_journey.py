@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.steps import sign_in
+from tests.e2e.steps import choose_language, sign_in
 
 # Answers by question code; questions left out get "established", "yes" or a top-band number.
 LOW = {"kf7.gifts": "no", "kf8.rotation": "emerging", "kf2.exemptions": "nascent"}
@@ -80,8 +80,7 @@ def test_an_assessment_from_opening_to_an_action(
 
     # Inés signs in, switches to Spanish and opens the 2026 cycle.
     sign_in(page, "ines")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     page.goto("/assessments/")
     page.locator("#open-assessment").click()
     page.locator("#id_cycle").fill("Autoevaluación 2026")

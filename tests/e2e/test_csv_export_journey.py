@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from arusha.analytics import GeneratorConfig, write_dataset
-from tests.e2e.steps import sign_in
+from tests.e2e.steps import choose_language, sign_in
 from tests.integrity.exports import european
 from tests.plain import assert_plain
 
@@ -41,8 +41,7 @@ def test_an_analyst_uploads_a_spanish_export_and_reads_a_broken_files_problems_i
     export.write_bytes(european(generated))
 
     sign_in(page, "alice")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     _open_the_upload_form(page)
     # The CSV settings are offered, and left to detection unless the analyst chooses.
     for name in ("encoding", "delimiter", "decimal", "date_order"):

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from arusha.analytics import REGISTRY, GeneratorConfig, write_dataset
 from arusha.integrity import wording
-from tests.e2e.steps import sign_in
+from tests.e2e.steps import choose_language, sign_in
 
 
 def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
@@ -62,8 +62,7 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
         assert page.locator("#id_quarter").input_value() == choice
     screenshot(page, "integrity-officer-declarant-mix")
 
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     page.locator("#mix-chart").wait_for()
     assert "no pruebas" in page.locator("#pair-mix figcaption").inner_text()
     # The notice and the indicators' titles in Spanish, each key kept beside its title.
@@ -91,8 +90,7 @@ def test_an_officer_uploads_declarations_and_reviews_an_officers_indicators(
     assert page.locator("hgroup p").inner_text().startswith("Par funcionario–declarante · ")
     screenshot(page, "integrity-pair-quarters-es")
 
-    page.locator("#language-select").select_option("fr")
-    page.wait_for_selector("html[lang=fr]")
+    choose_language(page, "fr")
     assert page.locator("hgroup p").inner_text().startswith("Paire agent–déclarant · ")
     assert page.locator("#integrity-notice").inner_text().startswith("Ce sont des indicateurs")
     screenshot(page, "integrity-pair-quarters-fr")
@@ -119,8 +117,7 @@ def test_an_analyst_in_spanish_uploads_a_spreadsheet_export_with_a_broken_amount
     data.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode("cp1252"))
 
     sign_in(page, "alice")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     page.locator("#nav-integrity").click()
     page.locator("#upload-run").click()
     page.locator("input[name=file]").set_input_files(str(data))
@@ -157,8 +154,7 @@ def test_an_analyst_in_spanish_follows_a_large_file_analysed_in_the_background(
     monkeypatch.setattr(background, "start", lambda: None)  # held in the queue for a moment
 
     sign_in(page, "alice")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     page.locator("#nav-integrity").click()
     page.locator("#upload-run").click()
     page.locator("input[name=file]").set_input_files(str(data))
@@ -221,8 +217,7 @@ def test_an_analyst_in_spanish_reviews_a_flagged_officer_and_the_leads_show_it(
     assert flagged >= 2
 
     sign_in(page, "alice")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     page.locator("#nav-integrity").click()
     page.get_by_role("link", name="declaraciones.csv").click()
     assert f"Funcionarios: {flagged}" in page.locator("#awaiting-review").inner_text()
@@ -278,8 +273,7 @@ def test_an_officer_analyses_her_own_export_with_a_mapping_file_on_a_phone_in_sp
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "alice")
     page.goto("/integrity/upload/")
-    page.locator("#language-select").select_option("es")
-    page.wait_for_selector("html[lang=es]")
+    choose_language(page, "es")
     guide = page.locator("#mapping-guide")
     guide.locator("summary").click()
     assert "Número de la declaración" in guide.locator("#canonical-columns").inner_text()
@@ -335,8 +329,7 @@ def test_a_newcomer_analyses_the_example_export_with_its_mapping_file_on_a_phone
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "alice")
     page.goto("/integrity/upload/")
-    page.locator("#language-select").select_option("pt")
-    page.wait_for_selector("html[lang=pt]")
+    choose_language(page, "pt")
     examples = page.locator("#examples")
     assert "Arquivos de exemplo" in examples.locator("h2").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
