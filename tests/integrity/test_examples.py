@@ -5,11 +5,14 @@ results, and the planted pairs are found in them."""
 from __future__ import annotations
 
 import io
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pyarrow.csv as pacsv
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from arusha.analytics.generate import generate_table
@@ -139,7 +142,7 @@ def test_both_layouts_give_the_same_results_and_find_the_planted_pairs(
 
 
 def test_the_demo_saves_the_example_layout_once_and_it_reads_the_example_export(
-    client: Any, db: Any
+    client: Any, db: Any, tmp_path: Path
 ) -> None:
     core_demo.load()
     demo.load()
@@ -151,6 +154,17 @@ def test_the_demo_saves_the_example_layout_once_and_it_reads_the_example_export(
     client.force_login(officer)
     run = _upload(client, layout.organisation, "export.csv", mapping=f"saved:{layout.pk}")
     assert run.status == AnalysisRun.Status.DONE and run.layout_name == examples.LAYOUT_NAME
+    # The import command takes the saved layout by its name, and says how it read the file.
+    export = tmp_path / "export.csv"
+    export.write_bytes(examples.example("export.csv").content)  # type: ignore[union-attr]
+    out = StringIO()
+    call_command(
+        "integrity_import", str(export), "--organisation", "SENAE",
+        "--mapping", examples.LAYOUT_NAME, stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    assert "delimiter ';', decimal mark ',', dates in the formats of the mapping file" in (
+        out.getvalue()
+    )
 
 
 def test_the_example_export_without_its_mapping_fails_with_a_hint_to_give_one(

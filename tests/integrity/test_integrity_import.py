@@ -42,6 +42,7 @@ def test_it_stores_the_run_prints_its_address_and_audits_the_import(
     assert run.source_name == declarations_csv.name
     assert f"/integrity/runs/{run.code}/" in out
     assert f"{run.pair_cells.count()} tested pair cells" in out
+    assert "Read as CSV: encoding utf-8, delimiter ',', decimal mark '.', dates year first" in out
     assert run.pair_cells.exists() and run.entities.exists()
     entry = AuditEntry.objects.get(action="integrity.run_created")
     assert (entry.actor, entry.object_id, entry.organisation_id) == (

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from arusha.analytics.csvformat import CsvFormat, delimiter_option
+from arusha.analytics.csvformat import CsvFormat, delimiter_option, read_as_text
 from arusha.analytics.demo import DEMO_CONFIG, build_demo
 from arusha.analytics.errors import AnalyticsError, ValidationFailed
 from arusha.analytics.generate import SCENARIOS, GeneratorConfig, truth_path_for, write_dataset
@@ -213,27 +213,10 @@ def _integrity(args: argparse.Namespace) -> int:
     )
     read_as = result.summary.get("read_as")
     if isinstance(read_as, dict) and read_as:
-        print(_read_as_text(read_as))
+        print(read_as_text(read_as))
     print("Wrote " + ", ".join(str(p) for p in paths))
     print(NOTICE)
     return 0
-
-
-DATE_ORDER_TEXT = {
-    "ymd": "year first (2024-02-26)",
-    "dmy": "day first (26/02/2024)",
-    "mdy": "month first (02/26/2024)",
-    "format": "in the formats of the mapping file",
-}
-
-
-def _read_as_text(read_as: dict[str, str]) -> str:
-    """How the CSV file was read, so that a wrong guess shows (give the setting to correct it)."""
-    delimiter = "tab" if read_as["delimiter"] == "\t" else repr(read_as["delimiter"])
-    return (
-        f"Read as CSV: encoding {read_as['encoding']}, delimiter {delimiter}, decimal mark "
-        f"{read_as['decimal']!r}, dates {DATE_ORDER_TEXT.get(read_as['date_order'], '')}"
-    )
 
 
 def _validate(args: argparse.Namespace) -> int:

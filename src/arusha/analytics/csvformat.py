@@ -478,3 +478,21 @@ def hidden_gzip(path: Path) -> bool:
 
 def with_encoding(dialect: Dialect, encoding: str) -> Dialect:
     return replace(dialect, encoding=encoding)
+
+
+DATE_ORDER_TEXT = {
+    "ymd": "year first (2024-02-26)",
+    "dmy": "day first (26/02/2024)",
+    "mdy": "month first (02/26/2024)",
+    "format": "in the formats of the mapping file",
+}
+
+
+def read_as_text(read_as: dict[str, str]) -> str:
+    """How a CSV file was read (a run summary's `read_as`), for a command's output: so that a
+    wrong guess shows (give the setting to correct it)."""
+    delimiter = "tab" if read_as["delimiter"] == "\t" else repr(read_as["delimiter"])
+    return (
+        f"Read as CSV: encoding {read_as['encoding']}, delimiter {delimiter}, decimal mark "
+        f"{read_as['decimal']!r}, dates {DATE_ORDER_TEXT.get(read_as['date_order'], '')}"
+    )

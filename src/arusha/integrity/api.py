@@ -84,7 +84,10 @@ class AnalysisRunDetailOut(AnalysisRunOut):
     problems: list[ValidationProblemOut] = Field(
         description="why the file failed validation; else empty"
     )
-    read_as: dict[str, str] = Field(description="how a CSV file was read (detected or given)")
+    read_as: dict[str, str] = Field(
+        description="how a CSV file was read, detected or given: encoding, delimiter, decimal, "
+        "date_order (ymd, dmy, mdy; format when every date was read with the mapping's formats)"
+    )
     summary: dict[str, Any] = Field(description="counts of the data and of each indicator")
     step: int = Field(description="a background analysis: the step it is at (0 before the first)")
     steps: int = Field(description="a background analysis: its number of steps (0 until known)")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from arusha.analytics import AnalyticsError, MappingError, Problem
 from arusha.analytics.cli import CSV_HELP
-from arusha.analytics.csvformat import CsvFormat, delimiter_option
+from arusha.analytics.csvformat import CsvFormat, delimiter_option, read_as_text
 from arusha.analytics.mapping import parse_mapping, read_mapping_text
 from arusha.core import audit
 from arusha.core.access import is_code
@@ -181,6 +181,9 @@ def _done(run: AnalysisRun) -> str:
         f"({run.entities.filter(flags__gt=0).count():,} with a flag), "
         f"{run.indicators.count():,} indicator values, {run.pair_cells.count():,} tested pair cells"
     )
+    read_as = run.summary.get("read_as") or {}
+    how = f"\n{read_as_text(read_as)}" if read_as else ""
     return (
-        f"Analysed {run.source_name}: {counts}.\nRun: {reverse('integrity:run', args=[run.code])}"
+        f"Analysed {run.source_name}: {counts}.{how}\n"
+        f"Run: {reverse('integrity:run', args=[run.code])}"
     )
