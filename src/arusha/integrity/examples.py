@@ -43,7 +43,6 @@ EXPORT_COLUMNS = {
 }
 CHANNEL_CODES = {"green": "V", "yellow": "A", "red": "R"}
 DATE_FORMAT = "%d/%m/%Y %H:%M:%S"
-HS_DIGITS = 6
 
 EXPORT_MAPPING = """\
 # How Arusha reads its example export: the export's own column names, semicolons between

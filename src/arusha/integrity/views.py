@@ -197,8 +197,6 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
     run = access.get_run_for_user(_user(request), code)
     ranked, filters = _ranked(request, run)
     offices = run.entities.exclude(office_id="").values_list("office_id", flat=True).distinct()
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "run": run,
         "notice": NOTICE,
@@ -206,7 +204,6 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
         "progress": _progress(run),
         **_paged(request, ranked, PAGE_ROWS, "entities"),
         **filters,
-        "leads_query": query.urlencode(),
         "awaiting": _awaiting(run),
         "kinds": KINDS.items(),
         "offices": sorted(set(offices)),
