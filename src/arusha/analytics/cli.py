@@ -235,8 +235,7 @@ MAPPING_HINT = (
 def _report_text(report: ValidationReport, args: argparse.Namespace) -> str:
     """The report, and a hint when a file read without a mapping lacks required columns."""
     text = report.to_text()
-    lacking = any(p.kind == "missing_column" and p.detail == "required" for p in report.problems)
-    if lacking and not getattr(args, "mapping", None):
+    if report.lacks_required_columns and not getattr(args, "mapping", None):
         text += "\n" + MAPPING_HINT
     return text
 

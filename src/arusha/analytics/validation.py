@@ -87,6 +87,15 @@ class Problem:
         label = "row" if len(self.rows) == 1 else "rows"
         return f"{self.message}: {self.count:,} {unit} (for example {label} {example})"
 
+    @classmethod
+    def from_dict(cls, stored: dict[str, object]) -> Problem:
+        """A problem back from `ValidationReport.to_dict` (as the web app stores it)."""
+        return cls(**{**stored, "rows": tuple(stored["rows"])})  # type: ignore[arg-type]
+
+    @property
+    def lacks_required_column(self) -> bool:
+        return self.kind == "missing_column" and self.detail == "required"
+
 
 @dataclass
 class ValidationReport:
@@ -108,6 +117,12 @@ class ValidationReport:
         lines = [self.summary()]
         lines += [f"- [{p.column or '-'}] {p.describe()}" for p in self.problems]
         return "\n".join(lines)
+
+    @property
+    def lacks_required_columns(self) -> bool:
+        """Required columns missing: read without a mapping, most likely the administration's
+        own export, whose columns have other names."""
+        return any(p.lacks_required_column for p in self.problems)
 
     def to_dict(self) -> dict[str, object]:
         return {"rows": self.rows, "ok": self.ok, "problems": [asdict(p) for p in self.problems]}

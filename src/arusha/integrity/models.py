@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from arusha.analytics.validation import Problem
 from arusha.core.models import Organisation
 
 
@@ -85,10 +86,7 @@ class AnalysisRun(models.Model):
         the administration's own export, whose columns have other names."""
         if self.status != self.Status.FAILED_VALIDATION or self.mapping or self.mapping_text:
             return False
-        return any(
-            p.get("kind") == "missing_column" and p.get("detail") == "required"
-            for p in self.problems
-        )
+        return any(Problem.from_dict(p).lacks_required_column for p in self.problems)
 
 
 class EntityScore(models.Model):

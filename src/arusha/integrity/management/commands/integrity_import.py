@@ -164,7 +164,7 @@ def _officer(username: str, organisation: Organisation) -> User:
 def _report(run: AnalysisRun) -> str:
     lines = [f"{run.rows:,} rows checked; validation failed with {len(run.problems)} problem(s):"]
     for problem in run.problems:
-        described = Problem(**{**problem, "rows": tuple(problem["rows"])}).describe()
+        described = Problem.from_dict(problem).describe()
         lines.append(f"- [{problem['column'] or '-'}] {described}")
     if run.needs_mapping:
         lines.append(
