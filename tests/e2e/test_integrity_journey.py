@@ -391,3 +391,46 @@ def test_a_newcomer_analyses_the_example_export_with_its_mapping_file_on_a_phone
         "OFR0007|DCL00016",
         "OFR0018|DCL00007",
     ]
+
+
+def test_an_analyst_analyses_the_example_excel_workbook_on_a_phone_in_spanish(
+    page: Any, screenshot: Any, alice: Any, ecuador: Any, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "alice")
+    page.goto("/integrity/upload/")
+    choose_language(page, "es")
+    assert "Excel (.xlsx)" in page.locator("hgroup p").inner_text()
+    with page.expect_download() as download:
+        page.locator("#example-workbook").click()
+    workbook = tmp_path / download.value.suggested_filename
+    download.value.save_as(workbook)
+    assert workbook.name == "arusha-example-declarations.xlsx"
+    assert workbook.read_bytes().startswith(b"PK\x03\x04")  # a real workbook, not a CSV file
+
+    # A CSV file given an .xlsx name by mistake is refused in words, and nothing is stored.
+    fake = tmp_path / "declaraciones.xlsx"
+    fake.write_text("declaration_id,item_no\nD1,1\n")
+    page.locator("input[name=file]").set_input_files(str(fake))
+    page.locator("#upload-form button[type=submit]").click()
+    error = page.get_by_text("Esto no es un libro de Excel")
+    error.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    error.scroll_into_view_if_needed()
+    screenshot(page, "phone-integrity-not-a-workbook-es")
+
+    page.locator("input[name=file]").set_input_files(str(workbook))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#ranked-entities").wait_for()
+    assert page.locator("#read-as").inner_text() == "Libro de Excel, hoja «Declarations»"
+    page.locator("#filters select[name=kind]").select_option("pair")
+    page.locator("#filters input[name=flagged]").check()
+    page.locator("#filters button[type=submit]").click()
+    page.wait_for_url("**flagged=1**")
+    names = page.locator("#ranked-entities tbody tr").all_inner_texts()
+    assert len(names) == 2, names  # the same two planted pairs as the CSV files
+    assert any("OFR0007" in n and "DCL00016" in n for n in names), names
+    assert any("OFR0018" in n and "DCL00007" in n for n in names), names
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.locator("#read-as").scroll_into_view_if_needed()
+    screenshot(page, "phone-integrity-workbook-run-es")

@@ -15,6 +15,7 @@ from arusha.core.models import ApiToken
 from arusha.integrity import wording
 from arusha.integrity.models import AnalysisRun
 from tests.integrity.test_upload import MALFORMED
+from tests.plain import assert_plain
 
 
 class Api:
@@ -253,10 +254,18 @@ def test_a_file_read_with_the_wrong_delimiter_is_a_422_on_the_delimiter(
 
 
 def test_a_file_of_another_kind_is_a_422_on_the_file(client: Any, alice: Any) -> None:
-    response = Api(client, alice).upload("declarations.xlsx", b"PK\x03\x04")
+    response = Api(client, alice).upload("declarations.ods", b"PK\x03\x04")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "file"]
-    assert ".csv" in response.json()["detail"][0]["msg"]
+    assert ".csv, .csv.gz, .xlsx or .parquet" in response.json()["detail"][0]["msg"]
+    assert not AnalysisRun.objects.exists()
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_a_422_in_words(client: Any, alice: Any) -> None:
+    response = Api(client, alice).upload("declarations.xlsx", b"declaration_id\nD1\n")
+    assert response.status_code == 422
+    assert "This is not an Excel workbook" in str(response.json()["detail"])
+    assert_plain(str(response.json()))
     assert not AnalysisRun.objects.exists()
 
 

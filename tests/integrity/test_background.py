@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
-from arusha.integrity import background, storing, wording
+from arusha.integrity import background, examples, storing, views, wording
 from arusha.integrity.models import AnalysisRun, EntityScore
 from tests.analytics.test_csv_input import damaged_parquet
 from tests.integrity.test_upload import MALFORMED
@@ -83,6 +83,30 @@ def test_a_large_file_waits_with_its_page_saying_so_then_is_analysed(
         'id="ranked-entities"'
         in client.get(reverse("integrity:run", args=[run.code])).content.decode()
     )
+
+
+def test_a_workbook_above_its_own_smaller_limit_is_analysed_in_the_background(
+    client: Any, alice: Any, ecuador: Any, settings: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(views, "WORKBOOK_INLINE_MAX_MB", 1)  # the example workbook is 2 MB
+    workbook = examples.example("declarations.xlsx")
+    assert workbook is not None and len(workbook.content) > 1024 * 1024
+    client.force_login(alice)
+    page = client.get(reverse("integrity:upload")).content.decode()
+    assert "a workbook above 1 MB (about 50,000 rows) is analysed in the background" in page
+    _upload(client, ecuador, "declarations.xlsx", workbook.content)
+    run = AnalysisRun.objects.get()
+    assert run.status == Status.QUEUED and run.pending_file.endswith(".xlsx")
+    assert background.work() == 1
+    run.refresh_from_db()
+    assert run.status == Status.DONE, run.error
+    assert run.summary["read_as"]["sheet"] == "Declarations"
+    # The same bytes as CSV are far below the 50 MB of CSV files: analysed at once.
+    canonical = examples.example("declarations.csv")
+    assert canonical is not None
+    _upload(client, ecuador, "declarations.csv", canonical.content)
+    assert AnalysisRun.objects.latest("created_at").status == Status.DONE
 
 
 def test_the_progress_panel_names_the_step_in_the_readers_language(

@@ -98,7 +98,11 @@ def test_a_workbook_saved_with_a_csv_name_is_refused_in_spanish_with_what_to_do(
     content = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200
     page = _upload(_spanish(client, alice), ecuador, "export.csv", content).content.decode()
     assert not AnalysisRun.objects.exists()
-    assert "no un archivo CSV: ábralo en el programa de hojas de cálculo, guárdelo como CSV" in page
+    assert (
+        "no un archivo CSV: si es un libro de Excel, cárguelo con un nombre que termine en .xlsx"
+        in page
+    )
+    assert "ábralo en el programa de hojas de cálculo, guárdelo como CSV" in page
     assert_plain(page)
 
 

@@ -1,10 +1,11 @@
-"""Example files on the upload page: invented declarations in Arusha's layout and as an
-administration's own export with its mapping file, for whoever may upload; both give the same
-results, and the planted pairs are found in them."""
+"""Example files on the upload page: invented declarations in Arusha's layout (CSV and an Excel
+workbook) and as an administration's own export with its mapping file, for whoever may upload;
+all give the same results, and the planted pairs are found in them."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from arusha.analytics.generate import generate_table
+from arusha.analytics.generate import generate_table, plain
 from arusha.analytics.mapping import parse_mapping
 from arusha.core import demo as core_demo
 from arusha.integrity import demo, examples
@@ -52,11 +54,12 @@ def _flagged_pairs(run: AnalysisRun) -> set[tuple[str, str]]:
     return set(flagged.values_list("entity_id", "office_id"))
 
 
-def test_the_upload_page_offers_the_three_files_and_each_downloads(client: Any, alice: Any) -> None:
+def test_the_upload_page_offers_the_four_files_and_each_downloads(client: Any, alice: Any) -> None:
     client.force_login(alice)
     page = client.get(reverse("integrity:upload")).content.decode()
     for name, anchor in [
         ("declarations.csv", "example-canonical"),
+        ("declarations.xlsx", "example-workbook"),
         ("export.csv", "example-export"),
         ("export-mapping.yaml", "example-mapping"),
     ]:
@@ -72,7 +75,7 @@ def test_the_upload_page_offers_the_three_files_and_each_downloads(client: Any, 
 
 
 def test_the_files_hold_the_generated_declarations_in_each_layout(db: Any) -> None:
-    table = examples._plain(generate_table(examples.CONFIG)[0])
+    table = plain(generate_table(examples.CONFIG)[0])
     canonical = pacsv.read_csv(io.BytesIO(examples.example("declarations.csv").content))  # type: ignore[union-attr]
     assert canonical.num_rows == examples.CONFIG.rows == table.num_rows
     assert canonical.column_names == table.column_names
@@ -86,6 +89,13 @@ def test_the_files_hold_the_generated_declarations_in_each_layout(db: Any) -> No
     mapping = parse_mapping(examples.EXPORT_MAPPING)
     assert {c: s.column for c, s in mapping.columns.items()} == examples.EXPORT_COLUMNS
     assert (mapping.csv.delimiter, mapping.csv.decimal) == (";", ",")
+    # The workbook: one sheet, a cell per value, each of its type.
+    book = load_workbook(io.BytesIO(examples.example("declarations.xlsx").content), read_only=True)  # type: ignore[union-attr]
+    rows = book["Declarations"].iter_rows(max_row=2, values_only=True)
+    header, first = next(rows), dict(zip(table.column_names, next(rows), strict=True))
+    assert list(header) == table.column_names
+    assert isinstance(first["lodged_at"], datetime) and isinstance(first["customs_value"], float)
+    assert isinstance(first["inspected"], bool) and first["hs_code"] == table["hs_code"][0].as_py()
 
 
 def test_a_viewer_of_the_administration_gets_404(client: Any, bob: Any) -> None:
@@ -123,7 +133,8 @@ def test_both_layouts_give_the_same_results_and_find_the_planted_pairs(
         "export.csv",
         mapping_file=SimpleUploadedFile(mapping.filename, mapping.content),
     )
-    for run in (canonical, export):
+    workbook = _upload(client, ecuador, "declarations.xlsx")
+    for run in (canonical, export, workbook):
         assert run.status == AnalysisRun.Status.DONE, run.problems
         assert run.rows == examples.CONFIG.rows
     read_as = export.summary["read_as"]
@@ -131,6 +142,14 @@ def test_both_layouts_give_the_same_results_and_find_the_planted_pairs(
     page = client.get(reverse("integrity:run", args=[export.code])).content.decode()
     assert "decimal comma, dates in the formats of the mapping file" in page
     assert _results(export) == _results(canonical)
+    assert workbook.summary["read_as"] == {
+        "sheet": "Declarations",
+        "decimal": ".",
+        "date_order": "ymd",
+    }
+    page = client.get(reverse("integrity:run", args=[workbook.code])).content.decode()
+    assert '<dd id="read-as">Excel workbook, sheet “Declarations”</dd>' in page
+    assert _results(workbook) == _results(canonical)
     truth = generate_table(examples.CONFIG)[1]
     planted = {
         (f"{p.officer_id}|{p.declarant_id}", p.office_id)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue
+from tests.plain import assert_plain
 
 MALFORMED = (
     b"declaration_id,item_no,lodged_at,office_id,declarant_id,importer_id,hs_code,customs_value\n"
@@ -61,8 +62,21 @@ def test_a_malformed_file_shows_the_validation_report_and_stores_no_results(
 
 def test_a_file_of_another_type_is_refused(client: Any, alice: Any, ecuador: Any) -> None:
     client.force_login(alice)
-    response = _upload(client, ecuador, "declarations.xlsx", b"PK\x03\x04")
+    response = _upload(client, ecuador, "declarations.ods", b"PK\x03\x04")
     assert response.status_code == 200
+    assert "Use a .csv, .csv.gz, .xlsx or .parquet file." in response.content.decode()
+    assert not AnalysisRun.objects.exists()
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_in_the_readers_language(
+    client: Any, alice: Any, ecuador: Any
+) -> None:
+    client.force_login(alice)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    response = _upload(client, ecuador, "declarations.xlsx", MALFORMED)
+    page = response.content.decode()
+    assert "Esto no es un libro de Excel" in page
+    assert_plain(page)
     assert not AnalysisRun.objects.exists()
 
 

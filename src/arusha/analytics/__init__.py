@@ -1,7 +1,7 @@
 """Integrity risk analytics on customs declaration data. Never imports Django.
 
-Declarations in (CSV or Parquet, in the canonical schema or another layout with a mapping),
-indicators and scores out. The indicators are leads for review, not proof.
+Declarations in (CSV, an Excel workbook or Parquet, in the canonical schema or another layout
+with a mapping), indicators and scores out. The indicators are leads for review, not proof.
 
     from arusha.analytics import run_integrity, write_outputs
     result = run_integrity("declarations.parquet")

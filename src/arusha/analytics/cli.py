@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     commands = sub.choices
     integrity = commands["integrity"]
-    integrity.add_argument("data", type=Path, help="declarations, CSV or Parquet")
+    integrity.add_argument("data", type=Path, help="declarations, CSV, Excel (.xlsx) or Parquet")
     integrity.add_argument("--out", type=Path, required=True, help="directory for the result files")
     integrity.add_argument("--mapping", help=MAPPING_HELP)
     integrity.add_argument(
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     integrity.add_argument("--quiet", action="store_true", help="no progress messages")
     _csv_options(integrity)
     check = commands["validate"]
-    check.add_argument("data", type=Path, help="declarations, CSV or Parquet")
+    check.add_argument("data", type=Path, help="declarations, CSV, Excel (.xlsx) or Parquet")
     check.add_argument("--mapping", help=MAPPING_HELP)
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     _csv_options(check)

@@ -164,7 +164,8 @@ def _check_text(sample: bytes) -> None:
     if sample.startswith(SPREADSHEET_MAGIC):
         raise SourceError(
             "spreadsheet",
-            "This is a spreadsheet workbook (or another ZIP file), not a CSV file: open it in the "
+            "This is a spreadsheet workbook (or another ZIP file), not a CSV file: if it is an "
+            "Excel workbook, give it a name ending in .xlsx; otherwise open it in the "
             "spreadsheet program and save it as CSV.",
         )
     if b"\x00" in sample and not sample.startswith(UTF16_BOMS):
@@ -489,8 +490,14 @@ DATE_ORDER_TEXT = {
 
 
 def read_as_text(read_as: dict[str, str]) -> str:
-    """How a CSV file was read (a run summary's `read_as`), for a command's output: so that a
-    wrong guess shows (give the setting to correct it)."""
+    """How a CSV file (or a workbook's sheet) was read (a run summary's `read_as`), for a
+    command's output: so that a wrong guess shows (give the setting to correct it)."""
+    if "sheet" in read_as:
+        return (
+            f"Read from the workbook's sheet {read_as['sheet']!r}: text amounts with decimal "
+            f"mark {read_as['decimal']!r}, text dates "
+            f"{DATE_ORDER_TEXT.get(read_as['date_order'], '')}"
+        )
     delimiter = "tab" if read_as["delimiter"] == "\t" else repr(read_as["delimiter"])
     return (
         f"Read as CSV: encoding {read_as['encoding']}, delimiter {delimiter}, decimal mark "

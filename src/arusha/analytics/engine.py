@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 
 from arusha.analytics.csvformat import DUCKDB_ENCODINGS, Dialect, hidden_gzip, to_utf8
 from arusha.analytics.errors import SourceError
+from arusha.analytics.workbook import WORKBOOK_SUFFIXES
 
 ROW = "_row"  # 1-based position of the row in the source, for validation reports
 # True on the CSV rows where some text value may start or end with a blank (see `open_csv`).
@@ -80,14 +81,15 @@ def parquet_target(path: Path) -> str:
 
 
 def existing(source: str | Path) -> Path:
-    """The source as a path to a CSV or Parquet file that exists."""
+    """The source as a path to a CSV, Parquet or workbook file that exists."""
     path = Path(source)
     if not path.exists():
         raise SourceError("not_found", f"No such file: {path}")
     name = path.name.lower()
-    if not (name.endswith(PARQUET_SUFFIXES + CSV_SUFFIXES) or path.is_dir()):
+    if not (name.endswith(PARQUET_SUFFIXES + CSV_SUFFIXES + WORKBOOK_SUFFIXES) or path.is_dir()):
         raise SourceError(
-            "unknown_format", f"Cannot tell the format of {path.name}: use a .csv or .parquet file."
+            "unknown_format",
+            f"Cannot tell the format of {path.name}: use a .csv, .xlsx or .parquet file.",
         )
     return path
 

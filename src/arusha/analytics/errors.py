@@ -24,7 +24,8 @@ class SourceError(AnalyticsError):
     Kinds: not_found, unknown_format, unreadable, empty_file, encoding, unknown_encoding,
     bad_delimiter, wrong_delimiter, bad_decimal, bad_date_order, ambiguous_dates,
     duplicate_header, blank_header, no_header, spreadsheet, binary, carriage_return,
-    damaged."""
+    damaged; for a workbook (see `workbook`): not_workbook, workbook_too_large,
+    workbook_packed, no_sheet, workbook_unreadable, empty_sheet."""
 
     def __init__(
         self,

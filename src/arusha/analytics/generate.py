@@ -145,18 +145,23 @@ def _write_csv(batches: Iterator[pa.Table], out: Path, report: Callable[[int], o
     writer: pacsv.CSVWriter | None = None
     done = 0
     for table in batches:
-        plain = pa.table(
-            {
-                n: c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c
-                for n, c in zip(table.column_names, table.columns, strict=True)
-            }
-        )
-        writer = writer or pacsv.CSVWriter(out, plain.schema)
-        writer.write_table(plain)
-        done += plain.num_rows
+        texts = plain(table)
+        writer = writer or pacsv.CSVWriter(out, texts.schema)
+        writer.write_table(texts)
+        done += texts.num_rows
         report(done)
     if writer:
         writer.close()
+
+
+def plain(table: pa.Table) -> pa.Table:
+    """The generator's dictionary-encoded texts as plain texts (for CSV files and workbooks)."""
+    return pa.table(
+        {
+            n: c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c
+            for n, c in zip(table.column_names, table.columns, strict=True)
+        }
+    )
 
 
 def truth_path_for(out: Path) -> Path:

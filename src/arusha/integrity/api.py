@@ -315,9 +315,10 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
     summary="Analyse a declarations file (multipart)",
     throttle=[AuthRateThrottle(settings.API_RATE_ANALYSIS)],
     description=(
-        "The file as on the upload page: .csv, .csv.gz or .parquet. Up to 50 MB (by default) it "
-        "is analysed at once (201); a larger one, up to 1,000 MB, in the background (202, status "
-        "`queued`): ask for the run until its status is `done`, `failed_validation` or `failed`. "
+        "The file as on the upload page: .csv, .csv.gz, .xlsx or .parquet. Up to 50 MB (by "
+        "default; 5 MB for a workbook) it is analysed at once (201); a larger one, up to "
+        "1,000 MB, in the background (202, status `queued`): ask for the run until its status "
+        "is `done`, `failed_validation` or `failed`. "
         "`organisation` is the code of a customs administration where you are an integrity "
         "officer; it may be left out when there is only one. `mapping` is the file's layout "
         "(empty: the canonical schema, `kcs`, `bacuda`, or a saved layout's `saved:N` from "

@@ -1,7 +1,8 @@
-"""Example files for a new user to try the upload with: generated declarations (invented people,
-a few planted collusive pairs), in Arusha's own layout and as an administration's own export
-with the mapping file that reads it. The same seed gives the same files every time; both
-layouts hold the same declarations, so they give the same results."""
+"""Example files for a new user to try the upload with: generated declarations (invented
+people, a few planted collusive pairs), in Arusha's own layout (as CSV and as an Excel workbook)
+and as an administration's own export with the mapping file that reads it. The same seed gives
+the same files every time; every layout holds the same declarations, so they give the same
+results."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from openpyxl import Workbook
 
 from arusha.analytics import GeneratorConfig
-from arusha.analytics.generate import generate_table
+from arusha.analytics.generate import generate_table, plain
 
 CONFIG = GeneratorConfig(
     rows=20_000, seed=2028, offices=3, officers=24, declarants=60, strong_pairs=2, weak_pairs=1
@@ -84,7 +86,8 @@ class Example:
     content: bytes
 
 
-NAMES = ("declarations.csv", "export.csv", "export-mapping.yaml")
+NAMES = ("declarations.csv", "declarations.xlsx", "export.csv", "export-mapping.yaml")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def example(name: str) -> Example | None:
@@ -96,10 +99,13 @@ def example(name: str) -> Example | None:
 
 @functools.cache
 def _examples() -> dict[str, Example]:
-    table = _plain(generate_table(CONFIG)[0])
+    table = plain(generate_table(CONFIG)[0])
     return {
         "declarations.csv": Example(
             "arusha-example-declarations.csv", "text/csv; charset=utf-8", _canonical_csv(table)
+        ),
+        "declarations.xlsx": Example(
+            "arusha-example-declarations.xlsx", XLSX, _canonical_workbook(table)
         ),
         "export.csv": Example(
             "arusha-example-export.csv", "text/csv; charset=utf-8", _export_csv(table)
@@ -112,18 +118,22 @@ def _examples() -> dict[str, Example]:
     }
 
 
-def _plain(table: pa.Table) -> pa.Table:
-    """The generator's dictionary-encoded texts as plain texts."""
-    fields = [
-        pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
-        for f in table.schema
-    ]
-    return table.cast(pa.schema(fields))
-
-
 def _canonical_csv(table: pa.Table) -> bytes:
     out = io.BytesIO()
     pacsv.write_csv(table, out, pacsv.WriteOptions(quoting_style="needed"))
+    return out.getvalue()
+
+
+def _canonical_workbook(table: pa.Table) -> bytes:
+    """The declarations as an Excel workbook, one sheet, each cell of its type: numbers,
+    dates and times, true or false, text (identifiers and tariff codes keep their zeros)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Declarations")
+    sheet.append(table.column_names)
+    for row in zip(*(column.to_pylist() for column in table.columns), strict=True):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 

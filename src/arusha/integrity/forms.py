@@ -15,15 +15,18 @@ from arusha.analytics.mapping import parse_mapping
 from arusha.core.models import Organisation
 from arusha.integrity.models import AnalysisRun, ColumnLayout, LeadReview
 
-UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+UPLOAD_SUFFIXES = (".csv", ".csv.gz", ".xlsx", ".parquet")
 MAPPING_MAX_KB = 64
 SAVED = "saved:"  # the layout list's value for a saved layout: "saved:<its number>"
 
 
 def _declarations_file(upload: Any) -> None:
-    """A name the analysis reads by: .csv, .csv.gz (compressed with gzip) or .parquet."""
+    """A name the analysis reads by: .csv, .csv.gz (compressed with gzip), .xlsx (an Excel
+    workbook) or .parquet."""
     if not str(upload.name).lower().endswith(UPLOAD_SUFFIXES):
-        raise forms.ValidationError(_("Use a .csv, .csv.gz or .parquet file."), code="extension")
+        raise forms.ValidationError(
+            _("Use a .csv, .csv.gz, .xlsx or .parquet file."), code="extension"
+        )
 
 
 class UploadForm(forms.Form):
@@ -31,7 +34,7 @@ class UploadForm(forms.Form):
         queryset=Organisation.objects.none(), label=_("Administration"), empty_label=None
     )
     file = forms.FileField(
-        label=_("Declarations file (CSV or Parquet)"), validators=[_declarations_file]
+        label=_("Declarations file (CSV, Excel or Parquet)"), validators=[_declarations_file]
     )
     mapping = forms.ChoiceField(
         label=_("Layout of the file"), choices=AnalysisRun.MappingName.choices, required=False

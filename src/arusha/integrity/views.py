@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from arusha.analytics import AnalyticsError
 from arusha.analytics.csvformat import CsvFormat
 from arusha.analytics.engine import CSV_SUFFIXES, PARQUET_SUFFIXES
+from arusha.analytics.workbook import WORKBOOK_SUFFIXES, is_workbook
 from arusha.core import audit
 from arusha.core.invalid import Invalid
 from arusha.core.models import Organisation, User
@@ -44,6 +45,7 @@ from arusha.integrity.wording import (
 )
 
 PAGE_ROWS = 200
+WORKBOOK_INLINE_MAX_MB = 5  # about 50,000 rows: a few seconds to copy out of the sheet
 logger = logging.getLogger(__name__)
 
 
@@ -118,6 +120,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "inline_mb": settings.INTEGRITY_INLINE_MAX_MB,
         "upload_mb": settings.INTEGRITY_UPLOAD_MAX_MB,
+        "workbook_inline_mb": _inline_limit(".xlsx"),
         "columns": canonical_columns(),
         "example_rows": examples.CONFIG.rows,
     }
@@ -140,7 +143,7 @@ def analyse_upload(
         "layout_name": str(data.get("layout_name") or ""),
         "csv_format": csv_format,
     }
-    if upload.size > settings.INTEGRITY_INLINE_MAX_MB * 1024 * 1024:  # type: ignore[attr-defined]
+    if upload.size > _inline_limit(name) * 1024 * 1024:  # type: ignore[attr-defined]
         run = background.queue_upload(upload, suffix=_suffix(name), **about)
     else:
         with tempfile.TemporaryDirectory(prefix="arusha-integrity-") as tmp:
@@ -167,10 +170,19 @@ def _audit_created(user: User, run: AnalysisRun, via: str) -> None:
     audit.record(user, "integrity.run_created", run, organisation=run.organisation, details=details)
 
 
+def _inline_limit(name: str) -> int:
+    """Up to how many MB the file is analysed while the upload waits. A workbook is first
+    copied out of its sheet, which takes seconds per 10 MB (100,000 rows): a large one is
+    analysed in the background, its page showing how far it is."""
+    if is_workbook(name):
+        return min(settings.INTEGRITY_INLINE_MAX_MB, WORKBOOK_INLINE_MAX_MB)
+    return int(settings.INTEGRITY_INLINE_MAX_MB)
+
+
 def _suffix(name: str) -> str:
     """The file's kind as its name says it, compressed CSV included (".csv.gz")."""
     lowered = name.lower()
-    known = sorted(CSV_SUFFIXES + PARQUET_SUFFIXES, key=len, reverse=True)
+    known = sorted(CSV_SUFFIXES + PARQUET_SUFFIXES + WORKBOOK_SUFFIXES, key=len, reverse=True)
     return next((s for s in known if lowered.endswith(s)), PurePath(lowered).suffix)
 
 

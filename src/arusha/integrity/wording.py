@@ -171,8 +171,8 @@ DETAILS: dict[str, Promise] = {
 # Why a file could not be read at all, by SourceError.kind.
 SOURCE_ERRORS: dict[str, Promise] = {
     "not_found": _("The file was not found."),
-    "unknown_format": _("Use a .csv or .parquet file."),
-    "unreadable": _("The file cannot be read: check that it is a CSV or Parquet file."),
+    "unknown_format": _("Use a .csv, .xlsx or .parquet file."),
+    "unreadable": _("The file cannot be read: check that it is a CSV, Excel or Parquet file."),
     "damaged": _(
         "Part of the file's data cannot be read: the file is damaged (perhaps cut short or "
         "altered while being copied). Export or copy it again."
@@ -205,9 +205,28 @@ SOURCE_ERRORS: dict[str, Promise] = {
         "and upload the file again."
     ),
     "spreadsheet": _(
-        "This is a spreadsheet workbook (or another ZIP file), not a CSV file: open it in the "
+        "This is a spreadsheet workbook (or another ZIP file), not a CSV file: if it is an "
+        "Excel workbook, upload it under a name ending in .xlsx; otherwise open it in the "
         "spreadsheet program, save it as CSV and upload that file."
     ),
+    "not_workbook": _(
+        "This is not an Excel workbook, although its name ends in .xlsx: save it again as XLSX "
+        "(or as CSV) and upload that file."
+    ),
+    "workbook_too_large": _(
+        "The workbook unpacks to more than %(value)s MB: save its declarations as CSV and "
+        "upload that file."
+    ),
+    "workbook_packed": _(
+        "The workbook is packed in an unusual way and cannot be read safely: open it in the "
+        "spreadsheet program, save it again as XLSX (or as CSV) and upload that copy."
+    ),
+    "workbook_unreadable": _(
+        "The workbook cannot be read: open it in the spreadsheet program, save it again as "
+        "XLSX (or as CSV) and upload that copy."
+    ),
+    "no_sheet": _("The workbook has no visible worksheet."),
+    "empty_sheet": _("The sheet “%(value)s” of the workbook is empty."),
     "binary": _(
         "Line %(value)s of the file holds a NUL byte, which CSV text never has: is it a CSV file?"
     ),
@@ -281,9 +300,20 @@ DATE_ORDERS: dict[str, Promise] = {
 
 def read_as(settings: dict[str, str]) -> str:
     """How a CSV file was read, detected or chosen ("CSV: Windows-1252, fields separated by
-    semicolons, decimal comma, dates day first"); empty for other files."""
+    semicolons, decimal comma, dates day first"), or which sheet of a workbook ("Excel
+    workbook, sheet “Declarations”", with the decimal mark and date order for values typed as
+    text when they are not a point and year first); empty for other files."""
     if not settings:
         return ""
+    if "sheet" in settings:  # a workbook: only what was typed as text was read by settings
+        text = str(_("Excel workbook, sheet “%(sheet)s”")) % {"sheet": settings["sheet"]}
+        order = settings.get("date_order", "")
+        decimal = settings.get("decimal", "")
+        details = [
+            DECIMAL_MARKS.get(decimal) if decimal != "." else None,
+            DATE_ORDERS.get(order) if order != "ymd" else None,
+        ]
+        return ", ".join([text, *(str(d) for d in details if d)])
     encoding = str(settings.get("encoding", ""))
     parts = [
         ENCODINGS.get(encoding, encoding),

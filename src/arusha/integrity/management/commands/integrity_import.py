@@ -21,18 +21,20 @@ from arusha.integrity.storing import analyse_file
 
 class Command(BaseCommand):
     help = (
-        "Check and analyse a declarations file (CSV or Parquet) and store the run for an "
-        "administration's integrity officers, like an upload but with no size limit. A file with "
-        "problems is not analysed: its validation report is printed and the command fails. "
-        "A CSV file's encoding, delimiter, decimal mark and date order are detected unless "
-        "given (--encoding latin-1 --delimiter ';' --decimal ',' --date-order dmy). "
-        "--mapping takes a shipped layout's name or a mapping file of your own (YAML). "
+        "Check and analyse a declarations file (CSV, Excel workbook or Parquet) and store the "
+        "run for an administration's integrity officers, like an upload but with no size limit."
+        " A file with problems is not analysed: its validation report is printed and the "
+        "command fails. A CSV file's encoding, delimiter, decimal mark and date order are "
+        "detected unless given (--encoding latin-1 --delimiter ';' --decimal ',' --date-order "
+        "dmy). --mapping takes a shipped layout's name or a mapping file of your own (YAML). "
         "Example: arusha manage integrity_import declarations.parquet --organisation SENAE "
         "--mapping kcs --user integrity"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="the declarations file, .csv or .parquet")
+        parser.add_argument(
+            "file", type=Path, help="the declarations file, .csv, .xlsx or .parquet"
+        )
         parser.add_argument(
             "--organisation",
             required=True,
