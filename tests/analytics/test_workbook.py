@@ -14,7 +14,13 @@ import pyarrow.csv as pacsv
 import pytest
 from openpyxl import Workbook
 
-from arusha.analytics import SourceError, read_canonical, run_integrity, validate
+from arusha.analytics import (
+    SourceError,
+    ValidationFailed,
+    read_canonical,
+    run_integrity,
+    validate,
+)
 from arusha.analytics.cli import main
 from arusha.analytics.generate import GeneratorConfig, generate_table, plain
 from arusha.analytics.mapping import parse_mapping
@@ -99,12 +105,18 @@ def test_rows_above_the_header_and_a_hidden_first_sheet_are_passed_over(tmp_path
     assert read.column("item_no").to_pylist() == [1, 1]
 
 
-def test_a_problem_names_the_row_counted_under_the_header(tmp_path: Path) -> None:
-    rows = _rows(declarations([{}, {}, {}]))
+def test_a_problem_names_the_row_as_the_spreadsheet_program_numbers_it(tmp_path: Path) -> None:
+    rows = _rows(declarations([{}, {}, {}, {}]))
     rows[3][rows[0].index("customs_value")] = "mil"
-    report = validate(write_workbook(tmp_path / "book.xlsx", rows, above=3))
-    problem = next(p for p in report.problems if p.column == "customs_value")
-    assert (problem.kind, problem.rows) == ("unparsable", (3,))  # the third row under the header
+    rows[4][rows[0].index("declaration_id")] = rows[1][rows[0].index("declaration_id")]
+    book = write_workbook(tmp_path / "book.xlsx", rows, above=3)  # the header on row 4
+    problems = {p.kind: p.rows for p in validate(book).problems}
+    assert problems["unparsable"] == (7,)  # the third row under the header
+    assert problems["duplicate_key"] == (5, 8)
+    # Read exactly from the start (read_canonical), the same rows are named.
+    with pytest.raises(ValidationFailed) as failed:
+        read_canonical(book)
+    assert {p.kind: p.rows for p in failed.value.report.problems} == problems
 
 
 def test_tariff_codes_stored_as_numbers_are_padded_by_the_mapping(tmp_path: Path) -> None:

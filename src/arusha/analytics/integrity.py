@@ -40,7 +40,7 @@ from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, load_mapping
 from arusha.analytics.prepare import Prepared, period_label, prepare, total
 from arusha.analytics.scoring import score_entities
 from arusha.analytics.validation import ValidationReport, validate_staged
-from arusha.analytics.workbook import is_workbook, workbook_to_csv
+from arusha.analytics.workbook import Sheet, is_workbook, workbook_to_csv
 
 NOTICE = (
     "These are indicators for review, not proof of wrongdoing. Each compares an officer, "
@@ -123,24 +123,27 @@ def _validated(
     """The staged source and its validation report. A CSV file first read the fast way, whose row
     numbers need not be the file's, is read again exactly when there are problems to report
     (`exact`: read it exactly from the start). `every`: a CSV file keeps every canonical column,
-    not only those the indicators read. A workbook is read as the CSV copy of its sheet."""
-    sheet = None
-    if is_workbook(source):
-        source, sheet, csv_format = _sheet_as_csv(engine, source, mapping, csv_format)
-    staged, report = _validated_as_it_is(engine, source, mapping, csv_format, exact, every)
-    if sheet is not None:  # the copy's encoding and delimiter are ours, not the workbook's
-        kept = ("decimal", "date_order")
-        staged.read_as = {"sheet": sheet, **{k: v for k, v in staged.read_as.items() if k in kept}}
-    return staged, report
+    not only those the indicators read. A workbook is read as the CSV copy of its sheet, and
+    its report names the sheet's rows."""
+    if not is_workbook(source):
+        return _validated_as_it_is(engine, source, mapping, csv_format, exact, every)
+    copy, sheet, csv_format = _sheet_as_csv(engine, source, mapping, csv_format)
+    staged, report = _validated_as_it_is(engine, copy, mapping, csv_format, exact, every)
+    # The copy's encoding and delimiter are ours, not the workbook's; its rows are the sheet's.
+    kept = {k: v for k, v in staged.read_as.items() if k in ("decimal", "date_order")}
+    staged.read_as = {"sheet": sheet.name, **kept}
+    problems = [replace(p, rows=tuple(sheet.row(r) for r in p.rows)) for p in report.problems]
+    return staged, replace(report, problems=problems)
 
 
 def _sheet_as_csv(
     engine: Engine, source: Source, mapping: MappingRef, csv_format: CsvFormat | None
-) -> tuple[Path, str, CsvFormat]:
-    """The workbook's sheet copied to CSV in the engine's temporary directory, its name, and the
-    settings the copy is read with: UTF-8, and numbers written with the decimal mark that was
-    given (on the form, or in the mapping's `csv` section) for amounts typed as text, else a
-    point; the date order, if given, for dates typed as text."""
+) -> tuple[Path, Sheet, CsvFormat]:
+    """The workbook's sheet copied to CSV in the engine's temporary directory, the sheet (its
+    name, the row of its header), and the settings the copy is read with: UTF-8, and numbers
+    written with the decimal mark that was given (on the form, or in the mapping's `csv`
+    section) for amounts typed as text, else a point; the date order, if given, for dates typed
+    as text."""
     given = (csv_format or CsvFormat()).filled(_mapping(mapping).csv)
     decimal = given.decimal or "."
     copy = engine.scratch_file(".csv")

@@ -6,8 +6,8 @@ Cells keep their meaning, not their look: a number is written in full with a dec
 (an integer without one: `1`, not `1.0`), a date as ISO (`2024-02-26 13:49:36`), true and false
 as words; text is copied as it is, so dates or amounts typed as text are read as in a CSV file
 (day-first dates, decimal commas). A cell holding an error (`#N/A`) is read as empty. The rows
-above the header (the first row with anything in it) are not copied; every row below it is, so
-a problem on the report's row N is on the N-th row under the header.
+above the header (the first row with anything in it) are not copied; every row below it is, and
+validation reports name the sheet's own rows (`Sheet.row`).
 
 The workbook is read by calamine (python-calamine), which parses a sheet about ten times faster
 than openpyxl (100,000 rows of 19 columns: 1.3 s against 13.8 s). Before anything is parsed the
@@ -22,6 +22,7 @@ import csv
 import datetime as pydt
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from python_calamine import (
@@ -34,7 +35,9 @@ from python_calamine import (
 from arusha.analytics.errors import SourceError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-MAX_UNPACKED = 4 * 1024**3  # a sheet of Excel's 1,048,576 rows and 19 columns unpacks to ~1 GB
+# A sheet of Excel's 1,048,576 rows and 19 columns unpacks to about 0.9 GB and takes 1.8 GB of
+# memory to read (calamine holds the sheet): 2 GB allows some 40 columns and bounds the memory.
+MAX_UNPACKED = 2 * 1024**3
 # Spreadsheet XML packs ten to twenty times smaller; a large part packed hundreds of times smaller
 # is padding made to unpack big.
 MAX_PACKING_RATIO = 200
@@ -47,22 +50,35 @@ def is_workbook(source: object) -> bool:
     return isinstance(source, str | Path) and str(source).lower().endswith(WORKBOOK_SUFFIXES)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """The sheet a workbook was read from: its name, and the row of its header (from 1)."""
+
+    name: str
+    header_row: int
+
+    def row(self, data_row: int) -> int:
+        """The sheet's row of the CSV copy's data row `data_row` (from 1)."""
+        return self.header_row + data_row
+
+
 def workbook_to_csv(
     path: Path, target: Path, *, decimal: str = ".", max_unpacked: int = MAX_UNPACKED
-) -> str:
-    """Copy the workbook's first visible worksheet to `target` as UTF-8 CSV; returns the
-    sheet's name. Numbers are written with `decimal` as their decimal mark, fields separated by
-    commas (semicolons with a decimal comma). Raises SourceError: `not_workbook` (not a ZIP
-    archive), `workbook_too_large` (`value`: the limit in MB), `workbook_packed` (a part
-    packed too tightly), `no_sheet` (no visible worksheet), `workbook_unreadable` (calamine
-    cannot read it) or `empty_sheet` (`value`: the sheet's name)."""
+) -> Sheet:
+    """Copy the workbook's first visible worksheet to `target` as UTF-8 CSV; returns the sheet's
+    name and the row of its header. Numbers are written with `decimal` as their decimal mark,
+    fields separated by commas (semicolons with a decimal comma). Raises SourceError:
+    `not_workbook` (not a ZIP archive), `workbook_too_large` (`value`: the limit in MB),
+    `workbook_packed` (a part packed too tightly), `no_sheet` (no visible worksheet),
+    `workbook_unreadable` (calamine cannot read it) or `empty_sheet` (`value`: the sheet's
+    name)."""
     _check_archive(path, max_unpacked)
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
             name = _first_visible_sheet(book)
             rows = book.get_sheet_by_name(name).iter_rows()
-            written = _write_csv(rows, target, decimal)
+            header = _write_csv(rows, target, decimal)
         finally:
             book.close()
     except (CalamineError, OSError, ValueError) as exc:  # calamine's text is not shown
@@ -71,11 +87,11 @@ def workbook_to_csv(
             "The workbook cannot be read: open it in the spreadsheet program, save it again as "
             "XLSX (or as CSV) and use that copy.",
         ) from exc
-    if not written:
+    if not header:
         raise SourceError(
             "empty_sheet", f"The sheet {name!r} of the workbook is empty.", value=name
         )
-    return name
+    return Sheet(name, header)
 
 
 def _check_archive(path: Path, max_unpacked: int) -> None:
@@ -117,17 +133,18 @@ def _first_visible_sheet(book: CalamineWorkbook) -> str:
     raise SourceError("no_sheet", "The workbook has no visible worksheet.")
 
 
-def _write_csv(rows: Iterable[Sequence[object]], target: Path, decimal: str) -> bool:
-    """Write the rows from the header on; whether there was a header."""
-    header = False
+def _write_csv(rows: Iterable[Sequence[object]], target: Path, decimal: str) -> int:
+    """Write the rows from the header on (calamine gives a sheet's rows from its first); the
+    header's row in the sheet, counted from 1 (0: the sheet is empty)."""
+    header = 0
     delimiter = "," if decimal == "." else ";"
     with target.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             cells = [_text(value, decimal) for value in row]
             if not header and not any(cells):
                 continue  # above the header
-            header = True
+            header = header or number
             writer.writerow(cells)
     return header
 
