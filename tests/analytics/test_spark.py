@@ -23,6 +23,8 @@ from arusha.analytics import (
     run_integrity,
     validate,
 )
+from arusha.analytics.generate import plain
+from tests.analytics.test_workbook import workbook_rows, write_workbook
 from tests.integrity.exports import european
 
 pytest.importorskip(
@@ -175,3 +177,23 @@ def test_a_file_that_stops_being_utf8_after_its_sample_on_pyspark(
     assert [(p.column, p.detail, p.rows) for p in report.problems] == [
         ("office_id", "not_utf8", (3,))
     ]
+
+
+def test_a_workbook_is_read_on_pyspark_as_on_duckdb(tmp_path: Path, spark: Any) -> None:
+    """The sheet is copied to CSV by the library, then read by the engine: the same results,
+    and the same report naming the sheet's rows."""
+    table = plain(generate_table(CONFIG)[0])
+    path = write_workbook(tmp_path / "declarations.xlsx", workbook_rows(table), above=2)
+    on_spark = run_integrity(path, engine=on(spark))
+    on_duckdb = run_integrity(path)
+    read_as = {"sheet": "Declarations", "decimal": ".", "date_order": "ymd"}
+    assert on_spark.summary["read_as"] == on_duckdb.summary["read_as"] == read_as
+    for name in ("indicators", "entities", "pair_cells"):
+        spark_csv = getattr(on_spark, name).to_csv(index=False)
+        assert spark_csv == getattr(on_duckdb, name).to_csv(index=False), name
+    rows = workbook_rows(table.slice(0, 5))
+    rows[3][rows[0].index("customs_value")] = "mil"
+    broken = write_workbook(tmp_path / "broken.xlsx", rows, above=1)
+    report = validate(broken, engine=on(spark))
+    assert report.to_dict() == validate(broken).to_dict()
+    assert [p.rows for p in report.problems if p.column == "customs_value"] == [(5,)]

@@ -60,7 +60,7 @@ def write_workbook(
     return path
 
 
-def _rows(table: pa.Table) -> list[list[object]]:
+def workbook_rows(table: pa.Table) -> list[list[object]]:
     columns = [column.to_pylist() for column in table.columns]
     return [table.column_names, *(list(row) for row in zip(*columns, strict=True))]
 
@@ -69,7 +69,7 @@ def test_a_workbook_gives_the_same_results_as_the_same_rows_saved_as_csv(tmp_pat
     table = plain(generate_table(SMALL)[0])
     csv_path = tmp_path / "declarations.csv"
     pacsv.write_csv(table, csv_path)
-    book = write_workbook(tmp_path / "declarations.xlsx", _rows(table))
+    book = write_workbook(tmp_path / "declarations.xlsx", workbook_rows(table))
     from_csv, from_book = run_integrity(csv_path), run_integrity(book)
     assert from_book.indicators.equals(from_csv.indicators)
     assert from_book.entities.equals(from_csv.entities)
@@ -97,7 +97,7 @@ def test_cells_are_written_as_a_csv_file_would_hold_them() -> None:
 def test_rows_above_the_header_and_a_hidden_first_sheet_are_passed_over(tmp_path: Path) -> None:
     table = declarations([{"customs_value": 1200.5}, {"customs_value": 7.0}])
     path = write_workbook(
-        tmp_path / "book.xlsx", _rows(table), title="Aduana", above=2, hidden_first=True
+        tmp_path / "book.xlsx", workbook_rows(table), title="Aduana", above=2, hidden_first=True
     )
     read = read_canonical(path)
     assert read.column("declaration_id").to_pylist() == ["D00000", "D00001"]
@@ -106,7 +106,7 @@ def test_rows_above_the_header_and_a_hidden_first_sheet_are_passed_over(tmp_path
 
 
 def test_a_problem_names_the_row_as_the_spreadsheet_program_numbers_it(tmp_path: Path) -> None:
-    rows = _rows(declarations([{}, {}, {}, {}]))
+    rows = workbook_rows(declarations([{}, {}, {}, {}]))
     rows[3][rows[0].index("customs_value")] = "mil"
     rows[4][rows[0].index("declaration_id")] = rows[1][rows[0].index("declaration_id")]
     book = write_workbook(tmp_path / "book.xlsx", rows, above=3)  # the header on row 4
@@ -121,7 +121,7 @@ def test_a_problem_names_the_row_as_the_spreadsheet_program_numbers_it(tmp_path:
 
 def test_tariff_codes_stored_as_numbers_are_padded_by_the_mapping(tmp_path: Path) -> None:
     table = declarations([{"hs_code": "010121"}, {"hs_code": "850440"}])
-    rows = _rows(table)
+    rows = workbook_rows(table)
     hs = rows[0].index("hs_code")
     for row in rows[1:]:
         row[hs] = float(str(row[hs]))  # as a spreadsheet keeps them: 10121.0
@@ -131,7 +131,7 @@ def test_tariff_codes_stored_as_numbers_are_padded_by_the_mapping(tmp_path: Path
 
 
 def test_amounts_and_dates_typed_as_text_follow_the_files_settings(tmp_path: Path) -> None:
-    rows = _rows(declarations([{}, {}]))
+    rows = workbook_rows(declarations([{}, {}]))
     value, lodged = rows[0].index("customs_value"), rows[0].index("lodged_at")
     rows[1][value], rows[2][value] = "1.200,50", 12.5  # text with a decimal comma, and a number
     rows[1][lodged], rows[2][lodged] = "26/02/2024 09:00", datetime(2024, 2, 27, 9, 0)
@@ -145,7 +145,7 @@ def test_amounts_and_dates_typed_as_text_follow_the_files_settings(tmp_path: Pat
 def test_the_command_line_says_which_sheet_it_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write_workbook(tmp_path / "book.xlsx", _rows(plain(generate_table(SMALL)[0])))
+    path = write_workbook(tmp_path / "book.xlsx", workbook_rows(plain(generate_table(SMALL)[0])))
     assert main(["integrity", str(path), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "Read from the workbook's sheet 'Declarations'" in out
@@ -188,7 +188,7 @@ def test_a_workbook_that_cannot_be_read_gets_a_named_error_in_plain_words(
 
 
 def test_a_workbook_that_unpacks_too_big_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "book.xlsx", _rows(declarations([{}])))
+    path = write_workbook(tmp_path / "book.xlsx", workbook_rows(declarations([{}])))
     with pytest.raises(SourceError) as raised:
         workbook_to_csv(path, tmp_path / "copy.csv", max_unpacked=1024)
     assert (raised.value.kind, raised.value.value) == ("workbook_too_large", "0")
