@@ -22,6 +22,7 @@ from arusha.analytics import (
     validate,
 )
 from arusha.analytics.cli import main
+from arusha.analytics.csvformat import CsvFormat
 from arusha.analytics.generate import GeneratorConfig, generate_table, plain
 from arusha.analytics.mapping import parse_mapping
 from arusha.analytics.workbook import _text, workbook_to_csv
@@ -207,3 +208,43 @@ def test_a_workbook_with_no_visible_sheet_is_named_so(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as raised:
         validate(_zip(tmp_path / "hidden.xlsx", parts))
     assert raised.value.kind == "no_sheet"
+
+
+def two_sheets(path: Path, rows: list[list[object]]) -> Path:
+    """A summary sheet first, then the declarations, as exports often come."""
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Resumen"
+    summary.append(["Distrito", "Declaraciones"])
+    summary.append(["OF1", len(rows) - 1])
+    data = book.create_sheet("Datos")
+    for row in rows:
+        data.append(row)
+    book.save(path)
+    return path
+
+
+def test_the_first_sheet_with_the_required_columns_is_read_unless_one_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = two_sheets(tmp_path / "export.xlsx", workbook_rows(declarations([{}, {}])))
+    assert read_canonical(path).num_rows == 2
+    assert validate(path).ok
+    # A sheet named (but for case and blanks) is read whatever it holds.
+    named = validate(path, csv_format=CsvFormat(sheet=" resumen"))
+    assert {p.kind for p in named.problems} == {"missing_column"}
+    with pytest.raises(SourceError) as raised:
+        validate(path, csv_format=CsvFormat(sheet="Hoja1"))
+    assert (raised.value.kind, raised.value.value) == ("no_such_sheet", "Hoja1")
+    assert raised.value.column == "Resumen, Datos"
+    assert "no sheet named 'Hoja1'; its sheets: Resumen, Datos" in str(raised.value)
+    assert main(["validate", str(path), "--sheet", "Resumen"]) == 2
+    assert "Required column declaration_id is missing" in capsys.readouterr().out
+    # With a mapping, the columns it requires are looked for under the export's names.
+    rows = workbook_rows(declarations([{}]))
+    rows[0][rows[0].index("declaration_id")] = "NUMERO_DAU"
+    renamed = two_sheets(tmp_path / "renamed.xlsx", rows)
+    mapping = parse_mapping("columns:\n  declaration_id: NUMERO_DAU\n")
+    assert validate(renamed, mapping).ok
+    assert not validate(renamed).ok  # without it, no sheet fits: the first is reported

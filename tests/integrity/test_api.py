@@ -14,6 +14,8 @@ from arusha.core.audit import AuditEntry
 from arusha.core.models import ApiToken
 from arusha.integrity import wording
 from arusha.integrity.models import AnalysisRun
+from tests.analytics.tables import declarations
+from tests.analytics.test_workbook import two_sheets, workbook_rows
 from tests.integrity.test_upload import MALFORMED
 from tests.plain import assert_plain
 
@@ -294,3 +296,19 @@ def test_a_user_may_send_30_files_an_hour(client: Any, alice: Any, charlie: Any)
     assert refused.status_code == 429
     assert api.get("/runs").status_code == 200  # reading is not limited by it
     assert Api(client, charlie).upload("declarations.xlsx", b"PK").status_code == 422
+
+
+def test_a_workbooks_sheet_is_chosen_by_name_and_a_wrong_name_is_a_422_on_it(
+    client: Any, alice: Any, tmp_path: Path
+) -> None:
+    rows = workbook_rows(declarations([{}, {}]))
+    content = two_sheets(tmp_path / "export.xlsx", rows).read_bytes()
+    api = Api(client, alice)
+    wrong = api.upload("export.xlsx", content, sheet="Hoja1")
+    assert wrong.status_code == 422
+    assert wrong.json()["detail"][0]["loc"] == ["body", "sheet"]
+    assert "Its sheets: Resumen, Datos." in wrong.json()["detail"][0]["msg"]
+    summary = api.upload("export.xlsx", content, sheet="Resumen")
+    assert summary.status_code == 201 and summary.json()["status"] == "failed_validation"
+    data = api.upload("export.xlsx", content, sheet="Datos")
+    assert data.status_code == 201 and data.json()["read_as"]["sheet"] == "Datos"

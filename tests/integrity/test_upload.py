@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from arusha.integrity.models import AnalysisRun, EntityScore, IndicatorValue
+from tests.analytics.tables import declarations
+from tests.analytics.test_workbook import two_sheets, workbook_rows
 from tests.plain import assert_plain
 
 MALFORMED = (
@@ -139,3 +141,25 @@ def test_an_unexpected_error_is_said_plainly_logged_and_stores_nothing(
         assert leak not in page
     assert "Binder Error" in caplog.text
     assert not AnalysisRun.objects.exists()
+
+
+def test_a_workbook_with_a_summary_sheet_first_is_read_from_its_declarations_sheet(
+    client: Any, alice: Any, ecuador: Any, tmp_path: Path
+) -> None:
+    rows = workbook_rows(declarations([{}, {}, {"officer_id": "OB"}]))
+    content = two_sheets(tmp_path / "export.xlsx", rows).read_bytes()
+    client.force_login(alice)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    data = {"organisation": ecuador.pk, "mapping": "", "sheet": "Hoja1"}
+    page = client.post(
+        reverse("integrity:upload"), data | {"file": SimpleUploadedFile("export.xlsx", content)}
+    ).content.decode()
+    assert "El libro no tiene ninguna hoja llamada «Hoja1». Sus hojas: Resumen, Datos." in page
+    assert not AnalysisRun.objects.exists()
+    data["sheet"] = ""
+    client.post(
+        reverse("integrity:upload"), data | {"file": SimpleUploadedFile("export.xlsx", content)}
+    )
+    run = AnalysisRun.objects.get()
+    assert run.status == AnalysisRun.Status.DONE and run.rows == 3
+    assert run.summary["read_as"]["sheet"] == "Datos"

@@ -45,6 +45,8 @@ CSV_HELP = {
     "is only detected when the delimiter is not one)",
     "date-order": "order of dates in a CSV file: ymd (2024-02-26), dmy (26/02/2024) or mdy "
     "(02/26/2024) (default: detected; asked for when the file's dates could be read either way)",
+    "sheet": "the sheet of an Excel workbook to read, by name (default: the first visible sheet "
+    "with the required columns)",
 }
 
 
@@ -60,6 +62,7 @@ def _csv_format(args: argparse.Namespace) -> CsvFormat:
         delimiter=delimiter,
         decimal=args.decimal,
         date_order=args.date_order,
+        sheet=args.sheet,
     )
 
 

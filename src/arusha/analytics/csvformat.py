@@ -54,6 +54,9 @@ class CsvFormat:
     delimiter: str | None = None
     decimal: str | None = None
     date_order: str | None = None  # one of DATE_ORDERS
+    # An Excel workbook's sheet, by name; None: the first visible sheet with the required
+    # columns (see workbook.workbook_to_csv).
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -89,6 +92,7 @@ class CsvFormat:
             delimiter=self.delimiter or other.delimiter,
             decimal=self.decimal or other.decimal,
             date_order=self.date_order or other.date_order,
+            sheet=self.sheet or other.sheet,
         )
 
 

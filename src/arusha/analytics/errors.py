@@ -25,7 +25,7 @@ class SourceError(AnalyticsError):
     bad_delimiter, wrong_delimiter, bad_decimal, bad_date_order, ambiguous_dates,
     duplicate_header, blank_header, no_header, spreadsheet, binary, carriage_return,
     damaged; for a workbook (see `workbook`): not_workbook, workbook_too_large,
-    workbook_packed, no_sheet, workbook_unreadable, empty_sheet."""
+    workbook_packed, no_sheet, no_such_sheet, workbook_unreadable, empty_sheet."""
 
     def __init__(
         self,

@@ -139,15 +139,24 @@ def _validated(
 def _sheet_as_csv(
     engine: Engine, source: Source, mapping: MappingRef, csv_format: CsvFormat | None
 ) -> tuple[Path, Sheet, CsvFormat]:
-    """The workbook's sheet copied to CSV in the engine's temporary directory, the sheet (its
-    name, the row of its header), and the settings the copy is read with: UTF-8, and numbers
+    """The workbook's sheet copied to CSV in the engine's temporary directory (the one named in
+    the settings, else the first visible one with the columns the layout requires), the sheet
+    (its name, the row of its header), and the settings the copy is read with: UTF-8, and numbers
     written with the decimal mark that was given (on the form, or in the mapping's `csv`
     section) for amounts typed as text, else a point; the date order, if given, for dates typed
     as text."""
-    given = (csv_format or CsvFormat()).filled(_mapping(mapping).csv)
+    ref = _mapping(mapping)
+    given = (csv_format or CsvFormat()).filled(ref.csv)
     decimal = given.decimal or "."
+    wanted = [ref.source_for(c) for c in schema.REQUIRED if c not in ref.constants]
     copy = engine.scratch_file(".csv")
-    sheet = workbook_to_csv(existing(source), copy, decimal=decimal)  # type: ignore[arg-type,unused-ignore]  # a path
+    sheet = workbook_to_csv(
+        existing(source),  # type: ignore[arg-type,unused-ignore]  # a path
+        copy,
+        decimal=decimal,
+        sheet=given.sheet,
+        wanted=wanted,
+    )
     delimiter = "," if decimal == "." else ";"
     return copy, sheet, replace(given, encoding="utf-8", delimiter=delimiter, decimal=decimal)
 

@@ -1,6 +1,6 @@
-"""Excel workbooks (XLSX) as input: the first visible worksheet, copied to a UTF-8 CSV file that
-the analysis then reads like any other, so that a workbook is validated and analysed exactly as
-the same data saved as CSV would be.
+"""Excel workbooks (XLSX) as input: a worksheet (the one named, else the first visible one with
+the required columns), copied to a UTF-8 CSV file that the analysis then reads like any other,
+so that a workbook is validated and analysed exactly as the same data saved as CSV would be.
 
 Cells keep their meaning, not their look: a number is written in full with a decimal point
 (an integer without one: `1`, not `1.0`), a date as ISO (`2024-02-26 13:49:36`), true and false
@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import datetime as pydt
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from python_calamine import (
     CalamineError,
+    CalamineSheet,
     CalamineWorkbook,
     SheetTypeEnum,
     SheetVisibleEnum,
@@ -63,22 +64,34 @@ class Sheet:
 
 
 def workbook_to_csv(
-    path: Path, target: Path, *, decimal: str = ".", max_unpacked: int = MAX_UNPACKED
+    path: Path,
+    target: Path,
+    *,
+    decimal: str = ".",
+    sheet: str | None = None,
+    wanted: Collection[str] = (),
+    max_unpacked: int = MAX_UNPACKED,
 ) -> Sheet:
-    """Copy the workbook's first visible worksheet to `target` as UTF-8 CSV; returns the sheet's
-    name and the row of its header. Numbers are written with `decimal` as their decimal mark,
-    fields separated by commas (semicolons with a decimal comma). Raises SourceError:
-    `not_workbook` (not a ZIP archive), `workbook_too_large` (`value`: the limit in MB),
-    `workbook_packed` (a part packed too tightly), `no_sheet` (no visible worksheet),
-    `workbook_unreadable` (calamine cannot read it) or `empty_sheet` (`value`: the sheet's
-    name)."""
+    """Copy a worksheet of the workbook to `target` as UTF-8 CSV; returns the sheet's name and
+    the row of its header. The sheet is the one named `sheet` (its name as written, or the one
+    name that matches it but for case and blanks); else the first visible worksheet whose
+    header holds every column of `wanted` (but for case), or the first visible worksheet when
+    none does (its validation report then lists what it lacks). Numbers are written with
+    `decimal` as their decimal mark, fields separated by commas (semicolons with a decimal
+    comma).
+
+    Raises SourceError: `not_workbook` (not a ZIP archive), `workbook_too_large` (`value`: the
+    limit in MB), `workbook_packed` (a part packed too tightly), `no_sheet` (no visible
+    worksheet), `no_such_sheet` (`value`: the name given, `column`: the workbook's worksheets,
+    comma-separated), `workbook_unreadable` (calamine cannot read it) or `empty_sheet`
+    (`value`: the sheet's name)."""
     _check_archive(path, max_unpacked)
     try:
         book = CalamineWorkbook.from_path(str(path))
         try:
-            name = _first_visible_sheet(book)
-            rows = book.get_sheet_by_name(name).iter_rows()
-            header = _write_csv(rows, target, decimal)
+            names = [_named(book, sheet)] if sheet else _visible_sheets(book)
+            chosen = _fitting(book, names, wanted)
+            header = _write_csv(chosen.iter_rows(), target, decimal)
         finally:
             book.close()
     except (CalamineError, OSError, ValueError) as exc:  # calamine's text is not shown
@@ -87,11 +100,46 @@ def workbook_to_csv(
             "The workbook cannot be read: open it in the spreadsheet program, save it again as "
             "XLSX (or as CSV) and use that copy.",
         ) from exc
+    name = str(chosen.name)
     if not header:
         raise SourceError(
             "empty_sheet", f"The sheet {name!r} of the workbook is empty.", value=name
         )
     return Sheet(name, header)
+
+
+def _fitting(book: CalamineWorkbook, names: list[str], wanted: Collection[str]) -> CalamineSheet:
+    """The first of the sheets whose header has every wanted column, else the first (each is
+    parsed once, and kept in memory until written)."""
+    folded = {name.casefold() for name in wanted}
+    if len(names) > 1 and folded:
+        for name in names:
+            sheet = book.get_sheet_by_name(name)
+            if folded <= {str(cell).strip().casefold() for cell in _header(sheet.iter_rows())}:
+                return sheet
+    return book.get_sheet_by_name(names[0])
+
+
+def _header(rows: Iterable[Sequence[object]]) -> Sequence[object]:
+    return next((row for row in rows if any(_text(cell) for cell in row)), ())
+
+
+def _named(book: CalamineWorkbook, name: str) -> str:
+    """The worksheet called `name`: as written, else the one matching it but for case and the
+    blanks around it."""
+    sheets = [s.name for s in book.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+    if name in sheets:
+        return name
+    matches = [s for s in sheets if s.strip().casefold() == name.strip().casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    listed = ", ".join(sheets)
+    raise SourceError(
+        "no_such_sheet",
+        f"The workbook has no sheet named {name!r}; its sheets: {listed}.",
+        value=name,
+        column=listed,
+    )
 
 
 def _check_archive(path: Path, max_unpacked: int) -> None:
@@ -126,11 +174,15 @@ def _packed_too_tightly(member: zipfile.ZipInfo) -> bool:
     return member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1)
 
 
-def _first_visible_sheet(book: CalamineWorkbook) -> str:
-    for sheet in book.sheets_metadata:
-        if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible:
-            return str(sheet.name)
-    raise SourceError("no_sheet", "The workbook has no visible worksheet.")
+def _visible_sheets(book: CalamineWorkbook) -> list[str]:
+    names = [
+        str(sheet.name)
+        for sheet in book.sheets_metadata
+        if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible
+    ]
+    if not names:
+        raise SourceError("no_sheet", "The workbook has no visible worksheet.")
+    return names
 
 
 def _write_csv(rows: Iterable[Sequence[object]], target: Path, decimal: str) -> int:

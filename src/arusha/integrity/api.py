@@ -326,7 +326,9 @@ def list_runs(request: HttpRequest, status: str = "") -> QuerySet[AnalysisRun]:
         "(YAML, UTF-8, up to 64 KB), kept with the run as `mapping_text`, and `save_as` a name "
         "to save it under as a layout of the administration. The CSV settings left empty are "
         "detected: `encoding` (utf-8, cp1252), `delimiter` (`,` `;` `tab` `|`), `decimal` "
-        "(`.` `,`), `date_order` (ymd, dmy, mdy). A file that fails validation still makes a "
+        "(`.` `,`), `date_order` (ymd, dmy, mdy); `sheet`, an Excel workbook's sheet by name "
+        "(left empty: the first visible sheet with the required columns). A file that fails "
+        "validation still makes a "
         "run, with status `failed_validation` and its problems. A file that cannot be read makes "
         "none when analysed at once (422, naming the setting to change); in the background its "
         "run ends `failed`, with the reason in `error`. Each file is a full analysis on the "
@@ -344,6 +346,7 @@ def create_run(
     delimiter: Form[str] = "",
     decimal: Form[str] = "",
     date_order: Form[str] = "",
+    sheet: Form[str] = "",
 ) -> Status[AnalysisRun]:
     user = _user(request)
     administrations = access.officer_administrations(user)
@@ -359,6 +362,7 @@ def create_run(
         "delimiter": delimiter,
         "decimal": decimal,
         "date_order": date_order,
+        "sheet": sheet,
     }
     files = {"file": file} | ({"mapping_file": mapping_file} if mapping_file else {})
     form = UploadForm(data, files, organisations=administrations)

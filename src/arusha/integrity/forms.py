@@ -93,6 +93,15 @@ class UploadForm(forms.Form):
         ],
         required=False,
     )
+    sheet = forms.CharField(
+        label=_("Sheet (Excel workbook)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Its name as on the sheet's tab. Left empty, the first visible sheet that has the "
+            "required columns is read."
+        ),
+    )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +197,7 @@ class UploadForm(forms.Form):
             delimiter=delimiter_option(delimiter) if delimiter else None,
             decimal=data.get("decimal") or None,
             date_order=data.get("date_order") or None,
+            sheet=str(data.get("sheet") or "").strip() or None,
         )
 
 

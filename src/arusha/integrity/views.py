@@ -83,6 +83,7 @@ FIELD_OF_ERROR = {
     "bad_decimal": "decimal",
     "bad_date_order": "date_order",
     "ambiguous_dates": "date_order",
+    "no_such_sheet": "sheet",
 }
 
 

@@ -226,6 +226,10 @@ SOURCE_ERRORS: dict[str, Promise] = {
         "XLSX (or as CSV) and upload that copy."
     ),
     "no_sheet": _("The workbook has no visible worksheet."),
+    "no_such_sheet": _(
+        "The workbook has no sheet named “%(value)s”. Its sheets: %(column)s. Give the name as "
+        "on the sheet's tab, or leave it empty."
+    ),
     "empty_sheet": _("The sheet “%(value)s” of the workbook is empty."),
     "binary": _(
         "Line %(value)s of the file holds a NUL byte, which CSV text never has: is it a CSV file?"

@@ -131,6 +131,7 @@ def _csv_format(options: dict[str, Any]) -> CsvFormat:
         delimiter=delimiter_option(delimiter) if delimiter else None,
         decimal=options.get("decimal"),
         date_order=options.get("date_order"),
+        sheet=options.get("sheet"),
     )
 
 
