@@ -109,8 +109,9 @@ def workbook_to_csv(
 
 
 def _fitting(book: CalamineWorkbook, names: list[str], wanted: Collection[str]) -> CalamineSheet:
-    """The first of the sheets whose header has every wanted column, else the first (each is
-    parsed once, and kept in memory until written)."""
+    """The first of the sheets whose header has every wanted column, else the first. Each
+    candidate is parsed whole (calamine reads a sheet at once), the one that fits only once;
+    when none fits, the first is parsed again."""
     folded = {name.casefold() for name in wanted}
     if len(names) > 1 and folded:
         for name in names:
