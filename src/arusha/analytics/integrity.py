@@ -40,7 +40,7 @@ from arusha.analytics.mapping import IDENTITY, ColumnSpec, Mapping, load_mapping
 from arusha.analytics.prepare import Prepared, period_label, prepare, total
 from arusha.analytics.scoring import score_entities
 from arusha.analytics.validation import ValidationReport, validate_staged
-from arusha.analytics.workbook import Sheet, is_workbook, workbook_to_csv
+from arusha.analytics.workbook import Sheet, copy_delimiter, is_workbook, workbook_to_csv
 
 NOTICE = (
     "These are indicators for review, not proof of wrongdoing. Each compares an officer, "
@@ -157,7 +157,7 @@ def _sheet_as_csv(
         sheet=given.sheet,
         wanted=wanted,
     )
-    delimiter = "," if decimal == "." else ";"
+    delimiter = copy_delimiter(decimal)
     return copy, sheet, replace(given, encoding="utf-8", delimiter=delimiter, decimal=decimal)
 
 

@@ -43,6 +43,11 @@ MAX_UNPACKED = 2 * 1024**3
 LARGEST_EXACT_INTEGER = 2**53
 
 
+def copy_delimiter(decimal: str) -> str:
+    """The delimiter of a sheet's CSV copy: a comma, or a semicolon beside a decimal comma."""
+    return "," if decimal == "." else ";"
+
+
 def is_workbook(source: object) -> bool:
     """Whether the source is an Excel workbook, by its name."""
     return isinstance(source, str | Path) and str(source).lower().endswith(WORKBOOK_SUFFIXES)
@@ -181,9 +186,8 @@ def _write_csv(rows: Iterable[Sequence[object]], target: Path, decimal: str) -> 
     """Write the rows from the header on (calamine gives a sheet's rows from its first); the
     header's row in the sheet, counted from 1 (0: the sheet is empty)."""
     header = 0
-    delimiter = "," if decimal == "." else ";"
     with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer = csv.writer(out, delimiter=copy_delimiter(decimal), lineterminator="\n")
         for number, row in enumerate(rows, start=1):
             cells = [_text(value, decimal) for value in row]
             if not header and not any(cells):
