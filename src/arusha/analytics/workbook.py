@@ -23,6 +23,7 @@ import datetime as pydt
 import zipfile
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from python_calamine import (
@@ -112,15 +113,17 @@ def workbook_to_csv(
 
 def _fitting(book: CalamineWorkbook, names: list[str], wanted: Collection[str]) -> CalamineSheet:
     """The first of the sheets whose header has every wanted column, else the first. Each
-    candidate is parsed whole (calamine reads a sheet at once), the one that fits only once;
-    when none fits, the first is parsed again."""
+    candidate is parsed once, whole (calamine reads a sheet at once); the first is kept while
+    the others are tried, so that it need not be parsed again when none fits."""
+    first = book.get_sheet_by_name(names[0])
     folded = {name.casefold() for name in wanted}
-    if len(names) > 1 and folded:
-        for name in names:
-            sheet = book.get_sheet_by_name(name)
-            if folded <= {str(cell).strip().casefold() for cell in _header(sheet.iter_rows())}:
-                return sheet
-    return book.get_sheet_by_name(names[0])
+    if len(names) == 1 or not folded:
+        return first
+    others = (book.get_sheet_by_name(name) for name in names[1:])  # one at a time
+    for sheet in chain([first], others):
+        if folded <= {str(cell).strip().casefold() for cell in _header(sheet.iter_rows())}:
+            return sheet
+    return first
 
 
 def _header(rows: Iterable[Sequence[object]]) -> Sequence[object]:
