@@ -137,28 +137,32 @@ def _parquet() -> bytes:
 PARQUET = _parquet()
 
 
+def _overwrites(length: int, longest: int) -> st.SearchStrategy[list[tuple[int, bytes]]]:
+    """One to four runs of bytes, each to be written at a position of a file `length` long."""
+    run = st.tuples(st.integers(0, length - 1), st.binary(min_size=1, max_size=longest))
+    return st.lists(run, min_size=1, max_size=4)
+
+
+def _damaged(original: bytes, edits: list[tuple[int, bytes]], cut: bool) -> bytes:
+    """The file with the runs written over it, and cut short at the first run's position."""
+    data = bytearray(original)
+    for position, piece in edits:
+        data[position : position + len(piece)] = piece
+    return bytes(data[: edits[0][0]] if cut else data)
+
+
 @settings(
     max_examples=EXAMPLES // 2,  # each takes longer: a sound Parquet file is analysed
     derandomize="ARUSHA_FUZZ_EXAMPLES" not in os.environ,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    edits=st.lists(
-        st.tuples(st.integers(0, len(PARQUET) - 1), st.binary(min_size=1, max_size=4)),
-        min_size=1,
-        max_size=4,
-    ),
-    cut=st.booleans(),
-)
+@given(edits=_overwrites(len(PARQUET), 4), cut=st.booleans())
 def test_a_damaged_parquet_file_gets_a_report_or_a_plain_error(
     tmp_path: Path, edits: list[tuple[int, bytes]], cut: bool
 ) -> None:
-    data = bytearray(PARQUET)
-    for position, piece in edits:
-        data[position : position + len(piece)] = piece
     path = tmp_path / "damaged.parquet"
-    path.write_bytes(bytes(data[: edits[0][0]] if cut else data))
+    path.write_bytes(_damaged(PARQUET, edits, cut))
     try:
         report = validate(path)
         for problem in report.problems:
@@ -205,24 +209,14 @@ def test_the_workbook_damaged_is_valid_to_begin_with(tmp_path: Path) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
-    edits=st.lists(
-        st.tuples(st.integers(0, len(WORKBOOK) - 1), st.binary(min_size=1, max_size=64)),
-        min_size=1,
-        max_size=4,
-    ),
-    cut=st.booleans(),
-)
+@given(edits=_overwrites(len(WORKBOOK), 64), cut=st.booleans())
 def test_a_damaged_workbook_gets_a_report_or_a_plain_error(
     tmp_path: Path, edits: list[tuple[int, bytes]], cut: bool
 ) -> None:
     """Bytes overwritten anywhere in the ZIP archive (its directory, a part's compressed XML),
     or the file cut short: calamine's own error never reaches the reader."""
-    data = bytearray(WORKBOOK)
-    for position, piece in edits:
-        data[position : position + len(piece)] = piece
     path = tmp_path / "damaged.xlsx"
-    path.write_bytes(bytes(data[: edits[0][0]] if cut else data))
+    path.write_bytes(_damaged(WORKBOOK, edits, cut))
     try:
         report = validate(path)
         for problem in report.problems:
