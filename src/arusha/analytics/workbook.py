@@ -35,12 +35,15 @@ from python_calamine import (
 )
 
 from arusha.analytics.errors import SourceError
-from arusha.archives import packed_too_tightly
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # A sheet of Excel's 1,048,576 rows and 19 columns unpacks to about 0.9 GB and takes 1.8 GB of
 # memory to read (calamine holds the sheet): 2 GB allows some 40 columns and bounds the memory.
 MAX_UNPACKED = 2 * 1024**3
+# Spreadsheet XML packs ten to twenty times smaller; a large part packed hundreds of times smaller
+# is padding made to unpack big.
+MAX_PACKING_RATIO = 200
+PACKING_CHECKED_FROM = 1024 * 1024
 LARGEST_EXACT_INTEGER = 2**53
 
 
@@ -166,12 +169,18 @@ def _check_archive(path: Path, max_unpacked: int) -> None:
             "instead.",
             value=megabytes,
         )
-    if any(packed_too_tightly(m) for m in members):
+    if any(_packed_too_tightly(m) for m in members):
         raise SourceError(
             "workbook_packed",
             "The workbook is packed in an unusual way and cannot be read safely: open it in the "
             "spreadsheet program and save it again as XLSX (or as CSV).",
         )
+
+
+def _packed_too_tightly(member: zipfile.ZipInfo) -> bool:
+    if member.file_size < PACKING_CHECKED_FROM:
+        return False
+    return member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1)
 
 
 def _visible_sheets(book: CalamineWorkbook) -> list[str]:
